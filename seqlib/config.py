@@ -1,0 +1,83 @@
+"""Run profiles: how long the book trains, chosen by ``SEQLIB_PROFILE``.
+
+``full`` (the default) uses the book's sizes: 10 IMDB epochs, 20 weather epochs of
+500 batches. ``quick`` keeps the same data and the same models but trains for fewer
+steps and epochs, so that every chapter runs in a few minutes (CI uses it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+
+__all__ = ["Profile", "PROFILES", "get_profile"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """How much training a chapter does.
+
+    Attributes:
+        name: ``"full"`` or ``"quick"``.
+        imdb_epochs: epochs of the IMDB convnet's first run (chapter 1).
+        weather_epochs: epochs of each weather forecaster.
+        steps_per_epoch: training batches of 128 windows drawn per weather epoch.
+        max_eval_batches: cap on evaluation batches per weather epoch; ``None`` scores
+            every window of the validation range once.
+        explorer_epochs: epochs of the short retrains behind the interactive explorers.
+        explorer_steps: training batches per epoch in those retrains.
+    """
+
+    name: str
+    imdb_epochs: int
+    weather_epochs: int
+    steps_per_epoch: int
+    max_eval_batches: int | None
+    explorer_epochs: int
+    explorer_steps: int
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td><code>{field.name}</code></td><td>{html.escape(str(getattr(self, field.name)))}</td></tr>"
+            for field in dataclasses.fields(self)
+        )
+        return f"<table><caption>Run profile</caption>{rows}</table>"
+
+
+PROFILES: dict[str, Profile] = {
+    "full": Profile(
+        name="full",
+        imdb_epochs=10,
+        weather_epochs=20,
+        steps_per_epoch=500,
+        max_eval_batches=None,
+        explorer_epochs=2,
+        explorer_steps=100,
+    ),
+    "quick": Profile(
+        name="quick",
+        imdb_epochs=2,
+        weather_epochs=2,
+        steps_per_epoch=40,
+        max_eval_batches=40,
+        explorer_epochs=1,
+        explorer_steps=20,
+    ),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the run profile named by ``name``, else by ``SEQLIB_PROFILE``, else ``full``.
+
+    Raises:
+        ValueError: if the name is not one of ``PROFILES``.
+    """
+    chosen = name if name is not None else os.environ.get("SEQLIB_PROFILE", "full")
+    key = chosen.strip().lower()
+    if key not in PROFILES:
+        raise ValueError(
+            f"Unknown run profile. Received: {chosen!r}. "
+            f"Use one of {sorted(PROFILES)}, e.g. SEQLIB_PROFILE=quick."
+        )
+    return PROFILES[key]

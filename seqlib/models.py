@@ -1,0 +1,157 @@
+"""Builders of the book's Keras models (uncompiled Functional models).
+
+Each builder returns the architecture of section 6.4 (or of the GRU it is compared
+with, from section 6.3), with today's Keras 3 API. The chapters compile and train them.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+__all__ = [
+    "build_imdb_convnet",
+    "build_conv_forecaster",
+    "build_conv_gru",
+    "build_gru",
+    "sequence_lengths",
+]
+
+
+def _check_positive(**values: int | None) -> None:
+    for name, value in values.items():
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
+
+
+def sequence_lengths(timesteps: int, stages: list[tuple[str, int]]) -> list[int]:
+    """Length of the sequence after each stage of valid convolutions and poolings.
+
+    Args:
+        timesteps: length of the input sequence.
+        stages: ``("conv", kernel_size)`` or ``("pool", pool_size)`` pairs, in order.
+
+    Returns:
+        The lengths after each stage (same order as ``stages``).
+
+    Raises:
+        ValueError: if a kernel or pooling window is longer than the sequence it
+            receives, naming the stage and the lengths involved.
+    """
+    lengths = []
+    length = timesteps
+    for position, (kind, size) in enumerate(stages, start=1):
+        if size > length:
+            raise ValueError(
+                f"The {kind} window of stage {position} ({'kernel_size' if kind == 'conv' else 'pool_size'}"
+                f"={size}) is longer than the sequence it receives ({length} steps, from "
+                f"timesteps={timesteps}). Use a smaller kernel or pool, or a longer sequence "
+                "(larger lookback or smaller step)."
+            )
+        length = length - size + 1 if kind == "conv" else length // size
+        lengths.append(length)
+    return lengths
+
+
+def build_imdb_convnet(
+    num_words: int = 10_000,
+    maxlen: int = 500,
+    embedding_dim: int = 128,
+    filters: int = 32,
+    kernel_size: int = 7,
+    pool_size: int = 5,
+) -> keras.Model:
+    """The book's IMDB classifier: embedding, two Conv1D layers, a sigmoid output.
+
+    With the defaults it has 1,315,937 parameters, like the 2017 model. Unlike the 2017
+    model, the output has a sigmoid: ``Dense(1)`` without it, under binary
+    cross-entropy, trains on raw scores that are not probabilities.
+
+    Raises:
+        ValueError: if a size is not a positive integer, or the kernels and pooling do
+            not fit in ``maxlen``.
+    """
+    _check_positive(num_words=num_words, maxlen=maxlen, embedding_dim=embedding_dim,
+                    filters=filters, kernel_size=kernel_size, pool_size=pool_size)
+    sequence_lengths(maxlen, [("conv", kernel_size), ("pool", pool_size), ("conv", kernel_size)])
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+    x = layers.Embedding(num_words, embedding_dim)(inputs)
+    x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
+    x = layers.MaxPooling1D(pool_size)(x)
+    x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
+    x = layers.GlobalMaxPooling1D()(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
+    return keras.Model(inputs, outputs, name="imdb_convnet")
+
+
+def build_conv_forecaster(
+    num_features: int,
+    timesteps: int | None = None,
+    filters: int = 32,
+    kernel_size: int = 5,
+    pool_size: int = 3,
+) -> keras.Model:
+    """The book's pure convnet forecaster: three Conv1D layers, global max pooling.
+
+    Args:
+        num_features: columns of the weather series.
+        timesteps: window length, if known (checked against the kernels).
+
+    Raises:
+        ValueError: for non-positive sizes, or kernels longer than the sequence.
+    """
+    _check_positive(num_features=num_features, timesteps=timesteps, filters=filters,
+                    kernel_size=kernel_size, pool_size=pool_size)
+    if timesteps is not None:
+        sequence_lengths(timesteps, [("conv", kernel_size), ("pool", pool_size)] * 2 + [("conv", kernel_size)])
+    inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
+    x = inputs
+    for _ in range(2):
+        x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
+        x = layers.MaxPooling1D(pool_size)(x)
+    x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
+    x = layers.GlobalMaxPooling1D()(x)
+    outputs = layers.Dense(1, name="temperature")(x)
+    return keras.Model(inputs, outputs, name="conv_forecaster")
+
+
+def build_conv_gru(
+    num_features: int,
+    timesteps: int | None = None,
+    filters: int = 32,
+    kernel_size: int = 5,
+    pool_size: int = 3,
+    units: int = 32,
+) -> keras.Model:
+    """The book's hybrid: two Conv1D layers shorten the sequence, a GRU reads it in order.
+
+    The GRU uses ``reset_after=False``, the Keras 2 formulation of 2017, so that the
+    model has the book's 13,697 parameters on 14 features.
+
+    Raises:
+        ValueError: for non-positive sizes, or kernels longer than the sequence.
+    """
+    _check_positive(num_features=num_features, timesteps=timesteps, filters=filters,
+                    kernel_size=kernel_size, pool_size=pool_size, units=units)
+    if timesteps is not None:
+        sequence_lengths(timesteps, [("conv", kernel_size), ("pool", pool_size), ("conv", kernel_size)])
+    inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
+    x = layers.Conv1D(filters, kernel_size, activation="relu")(inputs)
+    x = layers.MaxPooling1D(pool_size)(x)
+    x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
+    x = layers.GRU(units, dropout=0.1, recurrent_dropout=0.5, reset_after=False)(x)
+    outputs = layers.Dense(1, name="temperature")(x)
+    return keras.Model(inputs, outputs, name="conv_gru")
+
+
+def build_gru(num_features: int, timesteps: int | None = None, units: int = 32) -> keras.Model:
+    """The regularised GRU of section 6.3, the order-aware reference for chapters 2-3.
+
+    Raises:
+        ValueError: for non-positive sizes.
+    """
+    _check_positive(num_features=num_features, timesteps=timesteps, units=units)
+    inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
+    x = layers.GRU(units, dropout=0.2, recurrent_dropout=0.2, reset_after=False)(inputs)
+    outputs = layers.Dense(1, name="temperature")(x)
+    return keras.Model(inputs, outputs, name="gru")

@@ -1,0 +1,40 @@
+"""Shared fixtures: the local data mirror, and a switch that makes downloads fail."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from seqlib import fetch
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "requires_mirror: needs the data mirror in SEQLIB_DATA_DIR (skipped without it)"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("requires_mirror") and not os.environ.get("SEQLIB_DATA_DIR"):
+        pytest.skip("needs the local data mirror: set SEQLIB_DATA_DIR to it (the README's test command does)")
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The data mirror named by SEQLIB_DATA_DIR (the tests that use it carry `requires_mirror`)."""
+    folder = os.environ.get("SEQLIB_DATA_DIR")
+    if not folder:
+        pytest.skip("needs the local data mirror: set SEQLIB_DATA_DIR to it")
+    return Path(folder).resolve()
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every download fail at once, without touching the data folder."""
+
+    def refuse(remote: fetch.RemoteFile, directory: Path) -> Path:
+        raise fetch._DownloadFailed("downloads are disabled in this test")
+
+    monkeypatch.setattr(fetch, "_download", refuse)

@@ -1,0 +1,66 @@
+import numpy as np
+import pytest
+
+from seqlib import models
+
+
+def test_imdb_convnet_has_the_books_parameter_count():
+    model = models.build_imdb_convnet()
+    assert model.count_params() == 1_315_937
+    assert model.layers[-1].activation.__name__ == "sigmoid"
+
+
+def test_conv_gru_has_the_books_parameter_count_on_14_features():
+    assert models.build_conv_gru(14).count_params() == 13_697
+
+
+def test_conv_forecaster_and_gru_counts():
+    # 3 convs on 14 then 32 channels, and the GRU(32) of section 6.3 (Keras 2 formulation).
+    assert models.build_conv_forecaster(14).count_params() == (14 * 5 * 32 + 32) + 2 * (32 * 5 * 32 + 32) + 33
+    assert models.build_gru(14).count_params() == 3 * (14 * 32 + 32 * 32 + 32) + 33
+
+
+def test_sequence_lengths_follow_valid_convolution_and_pooling():
+    assert models.sequence_lengths(240, [("conv", 5), ("pool", 3), ("conv", 5)]) == [236, 78, 74]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: models.build_conv_forecaster(14, timesteps=30, kernel_size=9),
+        lambda: models.build_conv_gru(14, timesteps=4, kernel_size=5),
+        lambda: models.build_imdb_convnet(maxlen=5, kernel_size=7),
+    ],
+)
+def test_kernel_longer_than_the_sequence_is_refused(build):
+    with pytest.raises(ValueError, match="kernel_size=.*longer than the sequence"):
+        build()
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5])
+def test_non_positive_sizes_are_refused(bad):
+    with pytest.raises(ValueError, match=r"`kernel_size` must be an integer >= 1\. Received: kernel_size="):
+        models.build_conv_forecaster(14, kernel_size=bad)
+
+
+def test_one_training_step_on_tiny_data_changes_the_weights():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 120, 3)).astype("float32")
+    y = rng.normal(size=(8,)).astype("float32")
+    for build in (models.build_conv_forecaster, models.build_conv_gru, models.build_gru):
+        model = build(3, timesteps=120)
+        model.compile(optimizer="rmsprop", loss="mae")
+        before = [w.copy() for w in model.get_weights()]
+        model.train_on_batch(x, y)
+        after = model.get_weights()
+        assert any(not np.allclose(a, b) for a, b in zip(before, after)), model.name
+        assert model.predict(x, verbose=0).shape == (8, 1)
+
+
+def test_imdb_convnet_outputs_probabilities():
+    model = models.build_imdb_convnet(num_words=50, maxlen=60)
+    x = np.random.default_rng(0).integers(0, 50, size=(4, 60))
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy")
+    model.train_on_batch(x, np.array([0, 1, 0, 1]))
+    p = model.predict(x, verbose=0)
+    assert p.shape == (4, 1) and np.all((p > 0) & (p < 1))
