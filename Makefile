@@ -23,10 +23,13 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build .
 
 test: $(STAMP)
-	$(MAKE) unit build-strict
+	$(MAKE) unit nbval build-strict
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider chapters/
 
 build-strict: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going

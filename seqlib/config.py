@@ -25,6 +25,8 @@ class Profile:
         steps_per_epoch: training batches of 128 windows drawn per weather epoch.
         max_eval_batches: cap on evaluation batches per weather epoch; ``None`` scores
             every window of the validation range once.
+        probe_epochs: epochs of models that only support an argument (chapter 2
+            trains a GRU just long enough to test its sensitivity to order).
         explorer_epochs: epochs of the short retrains behind the interactive explorers.
         explorer_steps: training batches per epoch in those retrains.
     """
@@ -34,6 +36,7 @@ class Profile:
     weather_epochs: int
     steps_per_epoch: int
     max_eval_batches: int | None
+    probe_epochs: int
     explorer_epochs: int
     explorer_steps: int
 
@@ -52,6 +55,7 @@ PROFILES: dict[str, Profile] = {
         weather_epochs=20,
         steps_per_epoch=500,
         max_eval_batches=None,
+        probe_epochs=5,
         explorer_epochs=2,
         explorer_steps=100,
     ),
@@ -61,6 +65,7 @@ PROFILES: dict[str, Profile] = {
         weather_epochs=2,
         steps_per_epoch=40,
         max_eval_batches=40,
+        probe_epochs=1,
         explorer_epochs=1,
         explorer_steps=20,
     ),

@@ -7,17 +7,32 @@ combination of settings) into a message shown in the widget instead of a traceba
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import html
+import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import keras
 import numpy as np
-from IPython.display import display
+from IPython.display import HTML, Image
+from matplotlib.figure import Figure
 
-from seqlib import models, plots, training
+from seqlib import baselines, models, plots, training, windows
+from seqlib.receptive_field import receptive_field, sequence_lengths
 
-__all__ = ["imdb_kernel_trial", "make_imdb_explorer", "run_in_output"]
+__all__ = [
+    "imdb_kernel_trial",
+    "make_imdb_explorer",
+    "ForecasterTrial",
+    "conv_geometry",
+    "forecaster_trial",
+    "make_conv_explorer",
+    "make_step_explorer",
+    "plot_trial",
+    "run_in_output",
+]
 
 
 def imdb_kernel_trial(
@@ -60,14 +75,17 @@ def imdb_kernel_trial(
     )
 
 
-def run_in_output(output: widgets.Output, work: Callable[[], Any]) -> None:
-    """Run ``work`` and display what it returns in ``output``; show a ``ValueError`` as a message."""
-    output.clear_output(wait=True)
-    with output:
-        try:
-            display(work())
-        except ValueError as error:
-            display(widgets.HTML(f"<b>Cannot run these settings:</b> {error}"))
+def run_in_output(output: widgets.Output, work: Callable[[], Figure]) -> None:
+    """Show the figure that ``work`` returns in ``output``, or a ``ValueError`` as a message."""
+    output.outputs = ()
+    try:
+        figure = work()
+    except ValueError as error:
+        output.append_display_data(HTML(f"<b>Cannot run these settings:</b> {html.escape(str(error))}"))
+        return
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    output.append_display_data(Image(data=buffer.getvalue(), format="png"))
 
 
 def make_imdb_explorer(
@@ -80,7 +98,8 @@ def make_imdb_explorer(
     maxlens: tuple[int, ...] = (20, 50, 100, 200, 500),
 ) -> widgets.VBox:
     """Controls for ``imdb_kernel_trial``: pick a kernel size and review length, press Train."""
-    kernel = widgets.SelectionSlider(options=kernel_sizes, value=7, description="kernel size")
+    kernel = widgets.SelectionSlider(options=kernel_sizes, value=7 if 7 in kernel_sizes else kernel_sizes[0],
+                                     description="kernel size")
     maxlen = widgets.SelectionSlider(options=maxlens, value=max(maxlens), description="words read")
     button = widgets.Button(description="Train", icon="play")
     output = widgets.Output()
@@ -94,3 +113,151 @@ def make_imdb_explorer(
 
     button.on_click(train)
     return widgets.VBox([widgets.HBox([kernel, maxlen, button]), output])
+
+
+def conv_geometry(lookback: str, step: str, kernel_size: int, period: np.timedelta64) -> dict[str, Any]:
+    """What the pure convnet of chapter 2 sees for a lookback, a step and a kernel size.
+
+    Returns:
+        ``timesteps`` of a window, the sequence ``lengths`` after each conv/pool stage,
+        the ``receptive_field`` of one output in timesteps, and ``field_duration``, the
+        same in hours.
+
+    Raises:
+        ValueError: if the step is not a whole number of rows, is longer than the
+            lookback, or the kernels do not fit in the window.
+    """
+    spec = windows.WindowSpec.from_durations(lookback, 0, step, period)
+    stages = models.conv_forecaster_stages(kernel_size)
+    field = receptive_field(stages)
+    step_hours = spec.step * period / np.timedelta64(1, "h")
+    return {
+        "timesteps": spec.timesteps,
+        "lengths": sequence_lengths(spec.timesteps, stages),
+        "receptive_field": field,
+        "field_hours": field * step_hours,
+    }
+
+
+@dataclasses.dataclass
+class ForecasterTrial:
+    """A short training run of a forecaster, next to the common-sense baseline on the same windows."""
+
+    fit: training.FitResult
+    baseline_mae: float
+    timesteps: int
+
+
+def forecaster_trial(
+    data: np.ndarray,
+    splits: windows.SplitRanges,
+    target_column: int,
+    spec: windows.WindowSpec,
+    build: Callable[[int, int], keras.Model],
+    epochs: int,
+    steps_per_epoch: int,
+    max_eval_batches: int | None,
+    seed: int = 0,
+) -> ForecasterTrial:
+    """Train ``build(num_features, timesteps)`` on windows of ``spec`` and score it on validation.
+
+    The model is compiled like the book's forecasters (RMSprop, MAE loss).
+
+    Raises:
+        ValueError: if the windows do not fit the splits or the model does not fit the
+            windows (e.g. a kernel longer than the sequence).
+    """
+    model = build(data.shape[1], spec.timesteps)
+    train, val, _ = windows.make_windows(data, spec, splits, target_column, steps_per_epoch=steps_per_epoch,
+                                         seed=seed, max_eval_batches=max_eval_batches)
+    predictions, targets = baselines.common_sense_predictions(data, spec, val.rows, target_column)
+    training.set_seed(seed)
+    model.compile(optimizer="rmsprop", loss="mae")
+    fit = training.fit_model(model, train, epochs=epochs, validation_data=val)
+    return ForecasterTrial(fit, float(np.mean(np.abs(predictions - targets))), spec.timesteps)
+
+
+def plot_trial(trial: ForecasterTrial, title: str) -> Figure:
+    """The trial's curves with its baseline and its cost in the title."""
+    return plots.plot_history(
+        trial.fit, baseline=trial.baseline_mae,
+        title=f"{title}: {trial.timesteps} timesteps, {trial.fit.seconds_per_epoch:.1f} s/epoch, "
+              f"best val MAE {trial.fit.best_value:.3f}",
+    )
+
+
+def make_conv_explorer(
+    data: np.ndarray,
+    splits: windows.SplitRanges,
+    target_column: int,
+    period: np.timedelta64,
+    epochs: int,
+    steps_per_epoch: int,
+    max_eval_batches: int | None,
+    kernel_sizes: Sequence[int] = (3, 5, 7, 9, 15, 25),
+    steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours", "12 hours"),
+) -> widgets.VBox:
+    """Kernel size and step of the pure convnet: geometry at once, a short retrain on demand."""
+    kernel = widgets.SelectionSlider(options=list(kernel_sizes), value=5 if 5 in kernel_sizes else kernel_sizes[0],
+                                     description="kernel size")
+    step = widgets.SelectionSlider(options=list(steps), value="1 hour" if "1 hour" in steps else steps[0],
+                                   description="step")
+    geometry = widgets.HTML()
+    button = widgets.Button(description="Train", icon="play")
+    output = widgets.Output()
+
+    def describe(_: Any = None) -> None:
+        try:
+            shape = conv_geometry("10 days", step.value, kernel.value, period)
+        except ValueError as error:
+            geometry.value = f"<b>Cannot use these settings:</b> {html.escape(str(error))}"
+            return
+        geometry.value = (
+            f"window: <b>{shape['timesteps']}</b> timesteps; after each conv/pool stage: {shape['lengths']}; "
+            f"one output sees <b>{shape['receptive_field']}</b> timesteps = {shape['field_hours']:g} hours"
+        )
+
+    def train(_: Any = None) -> None:
+        def work() -> Figure:
+            spec = windows.WindowSpec.from_durations("10 days", "24 hours", step.value, period)
+            trial = forecaster_trial(
+                data, splits, target_column, spec,
+                lambda features, timesteps: models.build_conv_forecaster(features, timesteps, kernel_size=kernel.value),
+                epochs, steps_per_epoch, max_eval_batches)
+            return plot_trial(trial, f"kernel {kernel.value}, step {step.value}")
+        run_in_output(output, work)
+
+    kernel.observe(describe, "value")
+    step.observe(describe, "value")
+    button.on_click(train)
+    describe()
+    return widgets.VBox([widgets.HBox([kernel, step, button]), geometry, output])
+
+
+def make_step_explorer(
+    data: np.ndarray,
+    splits: windows.SplitRanges,
+    target_column: int,
+    period: np.timedelta64,
+    epochs: int,
+    steps_per_epoch: int,
+    max_eval_batches: int | None,
+    lookback: str = "10 days",
+    steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours"),
+) -> widgets.VBox:
+    """The conv+GRU hybrid at different steps: sequence length, seconds per epoch, validation MAE."""
+    step = widgets.SelectionSlider(options=list(steps), value="1 hour" if "1 hour" in steps else steps[0],
+                                   description="step")
+    button = widgets.Button(description="Train", icon="play")
+    output = widgets.Output()
+
+    def train(_: Any = None) -> None:
+        def work() -> Figure:
+            spec = windows.WindowSpec.from_durations(lookback, "24 hours", step.value, period)
+            trial = forecaster_trial(data, splits, target_column, spec, models.build_conv_gru,
+                                     epochs, steps_per_epoch, max_eval_batches)
+            return plot_trial(trial, f"conv+GRU, {lookback} at step {step.value}")
+        run_in_output(output, work)
+
+    button.on_click(train)
+    return widgets.VBox([widgets.HBox([step, button]), output])

@@ -9,12 +9,16 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from seqlib.receptive_field import Stage, sequence_lengths
+
 __all__ = [
     "build_imdb_convnet",
     "build_conv_forecaster",
     "build_conv_gru",
     "build_gru",
-    "sequence_lengths",
+    "conv_forecaster_stages",
+    "conv_gru_stages",
+    "imdb_convnet_stages",
 ]
 
 
@@ -24,33 +28,19 @@ def _check_positive(**values: int | None) -> None:
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
 
 
-def sequence_lengths(timesteps: int, stages: list[tuple[str, int]]) -> list[int]:
-    """Length of the sequence after each stage of valid convolutions and poolings.
+def imdb_convnet_stages(kernel_size: int = 7, pool_size: int = 5) -> list[Stage]:
+    """The convolution and pooling stages of ``build_imdb_convnet`` (before global pooling)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
 
-    Args:
-        timesteps: length of the input sequence.
-        stages: ``("conv", kernel_size)`` or ``("pool", pool_size)`` pairs, in order.
 
-    Returns:
-        The lengths after each stage (same order as ``stages``).
+def conv_forecaster_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
+    """The stages of ``build_conv_forecaster`` (before global pooling)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size)] * 2 + [Stage("conv", kernel_size)]
 
-    Raises:
-        ValueError: if a kernel or pooling window is longer than the sequence it
-            receives, naming the stage and the lengths involved.
-    """
-    lengths = []
-    length = timesteps
-    for position, (kind, size) in enumerate(stages, start=1):
-        if size > length:
-            raise ValueError(
-                f"The {kind} window of stage {position} ({'kernel_size' if kind == 'conv' else 'pool_size'}"
-                f"={size}) is longer than the sequence it receives ({length} steps, from "
-                f"timesteps={timesteps}). Use a smaller kernel or pool, or a longer sequence "
-                "(larger lookback or smaller step)."
-            )
-        length = length - size + 1 if kind == "conv" else length // size
-        lengths.append(length)
-    return lengths
+
+def conv_gru_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
+    """The convolutional front-end of ``build_conv_gru`` (what feeds the GRU)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
 
 
 def build_imdb_convnet(
@@ -73,7 +63,7 @@ def build_imdb_convnet(
     """
     _check_positive(num_words=num_words, maxlen=maxlen, embedding_dim=embedding_dim,
                     filters=filters, kernel_size=kernel_size, pool_size=pool_size)
-    sequence_lengths(maxlen, [("conv", kernel_size), ("pool", pool_size), ("conv", kernel_size)])
+    sequence_lengths(maxlen, imdb_convnet_stages(kernel_size, pool_size))
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
     x = layers.Embedding(num_words, embedding_dim)(inputs)
     x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
@@ -103,7 +93,7 @@ def build_conv_forecaster(
     _check_positive(num_features=num_features, timesteps=timesteps, filters=filters,
                     kernel_size=kernel_size, pool_size=pool_size)
     if timesteps is not None:
-        sequence_lengths(timesteps, [("conv", kernel_size), ("pool", pool_size)] * 2 + [("conv", kernel_size)])
+        sequence_lengths(timesteps, conv_forecaster_stages(kernel_size, pool_size))
     inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
     x = inputs
     for _ in range(2):
@@ -134,7 +124,7 @@ def build_conv_gru(
     _check_positive(num_features=num_features, timesteps=timesteps, filters=filters,
                     kernel_size=kernel_size, pool_size=pool_size, units=units)
     if timesteps is not None:
-        sequence_lengths(timesteps, [("conv", kernel_size), ("pool", pool_size), ("conv", kernel_size)])
+        sequence_lengths(timesteps, conv_gru_stages(kernel_size, pool_size))
     inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
     x = layers.Conv1D(filters, kernel_size, activation="relu")(inputs)
     x = layers.MaxPooling1D(pool_size)(x)

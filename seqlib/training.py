@@ -10,7 +10,7 @@ from typing import Any
 
 import keras
 
-__all__ = ["set_seed", "EpochTimer", "FitResult", "fit_model"]
+__all__ = ["set_seed", "EpochTimer", "FitResult", "fit_model", "seconds_per_batch"]
 
 
 def set_seed(seed: int) -> None:
@@ -143,3 +143,22 @@ def fit_model(
         monitor=monitor,
         mode=mode,
     )
+
+
+def seconds_per_batch(model: keras.Model, samples: Any, targets: Any, repeats: int = 10) -> float:
+    """Median wall-clock seconds of one training step of a compiled model on one batch.
+
+    The first step (tracing and compilation) is run once before timing and not counted.
+
+    Raises:
+        ValueError: if ``repeats`` is not a positive integer.
+    """
+    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"`repeats` must be an integer >= 1. Received: repeats={repeats!r}")
+    model.train_on_batch(samples, targets)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.train_on_batch(samples, targets)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -20,10 +20,6 @@ def test_conv_forecaster_and_gru_counts():
     assert models.build_gru(14).count_params() == 3 * (14 * 32 + 32 * 32 + 32) + 33
 
 
-def test_sequence_lengths_follow_valid_convolution_and_pooling():
-    assert models.sequence_lengths(240, [("conv", 5), ("pool", 3), ("conv", 5)]) == [236, 78, 74]
-
-
 @pytest.mark.parametrize(
     "build",
     [

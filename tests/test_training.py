@@ -76,3 +76,12 @@ def test_plot_comparison_and_series():
     assert plots.plot_series(t, np.arange(len(t)), ylabel="T").axes
     with pytest.raises(ValueError, match="same length"):
         plots.plot_series(t, np.arange(3), ylabel="T")
+
+
+def test_seconds_per_batch_times_a_training_step():
+    model, _ = _fit(0, epochs=1)
+    x, y = _tiny_regression(0)
+    seconds = training.seconds_per_batch(model, x[:16], y[:16], repeats=3)
+    assert 0 < seconds < 5
+    with pytest.raises(ValueError, match="repeats=0"):
+        training.seconds_per_batch(model, x[:16], y[:16], repeats=0)

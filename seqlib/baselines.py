@@ -1,0 +1,66 @@
+"""The common-sense forecast: the temperature 24 hours from now equals the last one seen.
+
+This is the baseline a model must beat (DLWP 1st ed., section 6.3). It is scored on
+exactly the windows the models are scored on (`seqlib.windows.target_rows`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlib.windows import WindowSpec, _check_rows, target_rows
+
+__all__ = ["common_sense_predictions", "common_sense_mae"]
+
+
+def common_sense_predictions(
+    data: np.ndarray, spec: WindowSpec, rows: np.ndarray, target_column: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predict each window's target as the last value of the target column in the window.
+
+    The last timestep of the window of row ``r`` is row ``r + spec.sample_offsets[-1]``
+    (``r - 6`` with the book's step of 6, ``r - 1`` at step 1): the book's
+    ``samples[:, -1, 1]``.
+
+    Args:
+        data: array of shape (rows, features), usually normalised.
+        spec: the window shape.
+        rows: 1D int array of current rows, e.g. `EvaluationWindows.rows`.
+        target_column: index of the feature to forecast.
+
+    Returns:
+        `(predictions, targets)`, two arrays of shape (len(rows),) in the dtype of `data`.
+
+    Raises:
+        ValueError: if `data` is not 2D, `target_column` is not a column, or a window
+            or target of `rows` falls outside `data`.
+    """
+    data = np.asarray(data)
+    rows, target_column = _check_rows(data, rows, spec, target_column)
+    predictions = data[rows + spec.sample_offsets[-1], target_column]
+    return predictions, data[rows + spec.delay, target_column]
+
+
+def common_sense_mae(
+    data: np.ndarray, spec: WindowSpec, row_range: tuple[int, int], target_column: int
+) -> float:
+    """The mean absolute error of the common-sense forecast over every window of a split.
+
+    Args:
+        data: array of shape (rows, features), usually normalised (the MAE is then in
+            units of the target's training std; multiply by it for °C).
+        spec: the window shape.
+        row_range: the split's half-open `(start, stop)` rows.
+        target_column: index of the feature to forecast.
+
+    Returns:
+        The MAE over the windows of `target_rows(spec, row_range)`, the same windows
+        as `EvaluationWindows` without `max_batches`.
+
+    Raises:
+        ValueError: if an argument is invalid or the range is too short for one window.
+    """
+    data = np.asarray(data)
+    rows = target_rows(spec, row_range, len(data))
+    predictions, targets = common_sense_predictions(data, spec, rows, target_column)
+    return float(np.mean(np.abs(predictions.astype(np.float64) - targets)))

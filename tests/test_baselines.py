@@ -1,0 +1,56 @@
+"""Tests of seqlib.baselines: the common-sense forecast on the windows the models see."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seqlib import baselines, windows
+from seqlib.windows import WindowSpec
+
+NUM_ROWS = 1000
+SPEC = WindowSpec(lookback=12, delay=5, step=3, batch_size=16)
+VAL = (501, 750)
+
+
+def test_mae_equals_the_books_loop_over_evaluation_batches():
+    data = np.random.default_rng(0).normal(size=(NUM_ROWS, 3)).astype(np.float32)
+    val = windows.EvaluationWindows(data, SPEC, VAL, target_column=1)
+    errors = [np.abs(samples[:, -1, 1] - targets) for samples, targets in (val[i] for i in range(len(val)))]
+    expected = np.mean(np.concatenate(errors))
+    mae = baselines.common_sense_mae(data, SPEC, VAL, target_column=1)
+    np.testing.assert_allclose(mae, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "lookback, step, last_offset",
+    [(12, 3, -3), (12, 1, -1), (12, 5, -2), (144, 6, -6)],  # offsets -12, -7, -2 at step 5
+)
+def test_mae_on_a_ramp_is_the_slope_times_the_gap(lookback, step, last_offset):
+    # The target column rises by 0.5 per row, so every forecast is off by
+    # 0.5 * (rows from the last row seen, r + last_offset, to the target row, r + delay).
+    spec = WindowSpec(lookback=lookback, delay=5, step=step)
+    assert spec.sample_offsets[-1] == last_offset
+    data = np.stack([np.zeros(NUM_ROWS), 0.5 * np.arange(NUM_ROWS)], axis=1)
+    assert baselines.common_sense_mae(data, spec, VAL, target_column=1) == 0.5 * (5 - last_offset)
+
+
+def test_predictions_are_the_last_value_seen():
+    data = np.arange(NUM_ROWS, dtype=np.float32)[:, np.newaxis] * np.array([1, 10], dtype=np.float32)
+    spec = WindowSpec(lookback=1440 // 10, delay=144 // 10, step=6)
+    rows = np.array([200, 201, 900])
+    predictions, targets = baselines.common_sense_predictions(data, spec, rows, target_column=1)
+    np.testing.assert_array_equal(predictions, 10 * (rows - 6))  # the book's samples[:, -1, 1]
+    np.testing.assert_array_equal(targets, 10 * (rows + 14))
+
+
+def test_mae_rejects_bad_arguments():
+    data = np.zeros((NUM_ROWS, 2), dtype=np.float32)
+    with pytest.raises(ValueError, match=r"`row_range` = \(900, 1100\) ends past the last row"):
+        baselines.common_sense_mae(data, SPEC, (900, 1100), target_column=1)
+    with pytest.raises(ValueError, match=r"`row_range` = \(100, 110\) is too short for lookback \+ delay"):
+        baselines.common_sense_mae(data, SPEC, (100, 110), target_column=1)
+    with pytest.raises(ValueError, match=r"`target_column` must be < the 2 features"):
+        baselines.common_sense_mae(data, SPEC, VAL, target_column=2)
+    with pytest.raises(ValueError, match=r"`rows` must lie in"):
+        baselines.common_sense_predictions(data, SPEC, np.array([3]), target_column=1)

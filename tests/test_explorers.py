@@ -1,0 +1,113 @@
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+from seqlib import explorers
+
+
+@pytest.fixture(scope="module")
+def tiny_reviews():
+    rng = np.random.default_rng(0)
+    x = rng.integers(1, 40, size=(64, 60))
+    y = (x[:, -10:] < 10).sum(axis=1) > 2  # a learnable pattern in the last words
+    return x[:48], y[:48].astype("float32"), x[48:], y[48:].astype("float32")
+
+
+def test_imdb_kernel_trial_trains_with_the_requested_settings(tiny_reviews):
+    result = explorers.imdb_kernel_trial(*tiny_reviews, kernel_size=3, maxlen=50, epochs=2)
+    assert result.epochs == 2 and result.monitor == "val_accuracy"
+    assert 0.0 <= result.best_value <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("kernel_size", "maxlen", "message"),
+    [(25, 20, "kernel_size=25"), (7, 61, "maxlen=61"), (7, 0, "maxlen=0")],
+)
+def test_imdb_kernel_trial_refuses_impossible_settings(tiny_reviews, kernel_size, maxlen, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.imdb_kernel_trial(*tiny_reviews, kernel_size=kernel_size, maxlen=maxlen, epochs=1)
+
+
+def _press_train(explorer):
+    controls, output = explorer.children[0], explorer.children[-1]
+    button = next(child for child in controls.children if isinstance(child, widgets.Button))
+    button.click()
+    return output
+
+
+def test_imdb_explorer_shows_a_message_not_a_traceback(tiny_reviews):
+    explorer = explorers.make_imdb_explorer(*tiny_reviews, epochs=1, kernel_sizes=(3, 25), maxlens=(20, 50))
+    kernel, maxlen = explorer.children[0].children[:2]
+    kernel.value, maxlen.value = 25, 20
+    output = _press_train(explorer)
+    shown = output.outputs[0]["data"]
+    assert "Cannot run these settings" in shown["text/html"] and "kernel_size=25" in shown["text/html"]
+    assert not any(o.get("output_type") == "error" for o in output.outputs)
+
+
+def test_imdb_explorer_plots_a_valid_run(tiny_reviews):
+    explorer = explorers.make_imdb_explorer(*tiny_reviews, epochs=1, kernel_sizes=(3,), maxlens=(50,))
+    output = _press_train(explorer)
+    assert output.outputs and "image/png" in output.outputs[0]["data"]
+
+
+def test_conv_geometry_of_the_books_setting():
+    shape = explorers.conv_geometry("10 days", "1 hour", 5, np.timedelta64(1, "h"))
+    assert shape == {"timesteps": 240, "lengths": [236, 78, 74, 24, 20], "receptive_field": 61, "field_hours": 61.0}
+    jena = explorers.conv_geometry("10 days", "1 hour", 5, np.timedelta64(10, "m"))
+    assert jena["timesteps"] == 240 and jena["field_hours"] == 61.0
+
+
+@pytest.mark.parametrize(
+    ("step", "kernel_size", "message"),
+    [("30 min", 5, "30 min"), ("12 hours", 9, "kernel_size=9"), ("11 days", 5, "step")],
+)
+def test_conv_geometry_refuses_impossible_settings(step, kernel_size, message):
+    with pytest.raises(ValueError, match=message):
+        explorers.conv_geometry("10 days", step, kernel_size, np.timedelta64(1, "h"))
+
+
+@pytest.fixture(scope="module")
+def tiny_series():
+    from seqlib import windows
+
+    rng = np.random.default_rng(0)
+    t = np.arange(3000)
+    values = np.stack([np.sin(t / 24 * 2 * np.pi), rng.normal(size=3000)], axis=1).astype("float32")
+    return values, windows.SplitRanges(train=(0, 1800), val=(1800, 2400), test=(2400, 3000))
+
+
+def test_forecaster_trial_reports_fit_and_baseline_on_the_same_windows(tiny_series):
+    from seqlib import baselines, models, windows
+
+    data, splits = tiny_series
+    spec = windows.WindowSpec(lookback=240, delay=24, step=2, batch_size=32)
+    trial = explorers.forecaster_trial(data, splits, 0, spec, models.build_conv_forecaster,
+                                       epochs=1, steps_per_epoch=3, max_eval_batches=None)
+    assert trial.timesteps == 120 and trial.fit.epochs == 1
+    assert trial.baseline_mae == pytest.approx(baselines.common_sense_mae(data, spec, splits.val, 0), rel=1e-6)
+
+
+def test_conv_explorer_describes_and_refuses_in_the_widget(tiny_series):
+    data, splits = tiny_series
+    explorer = explorers.make_conv_explorer(data, splits, 0, np.timedelta64(1, "h"), epochs=1, steps_per_epoch=2,
+                                            max_eval_batches=2)
+    (_, step, _), geometry, output = explorer.children[0].children, explorer.children[1], explorer.children[2]
+    assert "240</b> timesteps" in geometry.value and "61</b> timesteps" in geometry.value
+    step.value = "30 min"
+    assert "Cannot use these settings" in geometry.value
+    _press_train(explorer)
+    assert "Cannot run these settings" in output.outputs[0]["data"]["text/html"]
+
+
+def test_step_explorer_refuses_a_step_finer_than_the_data(tiny_series):
+    data, splits = tiny_series
+    explorer = explorers.make_step_explorer(data, splits, 0, np.timedelta64(1, "h"), epochs=1, steps_per_epoch=2,
+                                            max_eval_batches=2, lookback="4 days")
+    step = explorer.children[0].children[0]
+    step.value = "30 min"
+    output = _press_train(explorer)
+    assert "30 min" in output.outputs[0]["data"]["text/html"]
+    step.value = "2 hours"
+    output = _press_train(explorer)
+    assert "image/png" in output.outputs[0]["data"]
