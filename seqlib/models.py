@@ -50,12 +50,14 @@ def build_imdb_convnet(
     filters: int = 32,
     kernel_size: int = 7,
     pool_size: int = 5,
+    output_activation: str | None = "sigmoid",
 ) -> keras.Model:
     """The book's IMDB classifier: embedding, two Conv1D layers, a sigmoid output.
 
     With the defaults it has 1,315,937 parameters, like the 2017 model. Unlike the 2017
     model, the output has a sigmoid: ``Dense(1)`` without it, under binary
-    cross-entropy, trains on raw scores that are not probabilities.
+    cross-entropy, trains on raw scores that are not probabilities. Pass
+    ``output_activation=None`` to rebuild the 2017 model and study that bug.
 
     Raises:
         ValueError: if a size is not a positive integer, or the kernels and pooling do
@@ -70,7 +72,7 @@ def build_imdb_convnet(
     x = layers.MaxPooling1D(pool_size)(x)
     x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
     x = layers.GlobalMaxPooling1D()(x)
-    outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
+    outputs = layers.Dense(1, activation=output_activation, name="positive_probability")(x)
     return keras.Model(inputs, outputs, name="imdb_convnet")
 
 

@@ -8,6 +8,8 @@ def test_imdb_convnet_has_the_books_parameter_count():
     model = models.build_imdb_convnet()
     assert model.count_params() == 1_315_937
     assert model.layers[-1].activation.__name__ == "sigmoid"
+    raw = models.build_imdb_convnet(output_activation=None)
+    assert raw.count_params() == 1_315_937 and raw.layers[-1].activation.__name__ == "linear"
 
 
 def test_conv_gru_has_the_books_parameter_count_on_14_features():
