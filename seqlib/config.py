@@ -81,8 +81,9 @@ def get_profile(name: str | None = None) -> Profile:
     chosen = name if name is not None else os.environ.get("SEQLIB_PROFILE", "full")
     key = chosen.strip().lower()
     if key not in PROFILES:
+        given_as = "name" if name is not None else "SEQLIB_PROFILE"
         raise ValueError(
-            f"Unknown run profile. Received: {chosen!r}. "
+            f"Unknown run profile. Received: {given_as}={chosen!r}. "
             f"Use one of {sorted(PROFILES)}, e.g. SEQLIB_PROFILE=quick."
         )
     return PROFILES[key]

@@ -191,11 +191,20 @@ def fetch(name: str, data_dir: str | os.PathLike | None = None, *, allow_downloa
     looked = "\n".join(f"  {candidate}" for candidate in candidates)
     raise DataNotFoundError(
         f"Could not get `{remote.name}`: {reason}.\n"
-        f"Looked for it in:\n{looked}\n"
+        f"Looked for it in {_describe_folder(data_dir)}:\n{looked}\n"
         f"Source: {remote.origin}\n"
         f"To fix: download it by hand to {directory}, or set SEQLIB_DATA_DIR to a folder "
         "that holds it."
     )
+
+
+def _describe_folder(path: str | os.PathLike | None) -> str:
+    """Say which rule of `data_dir()` chose the data folder, for error messages."""
+    if path is not None:
+        return "the data folder given as the `data_dir` argument"
+    if os.environ.get("SEQLIB_DATA_DIR"):
+        return f"the data folder set by SEQLIB_DATA_DIR={os.environ['SEQLIB_DATA_DIR']!r}"
+    return "the user's cache folder (SEQLIB_DATA_DIR is not set)"
 
 
 class _DownloadFailed(Exception):
@@ -209,7 +218,8 @@ def _download(remote: RemoteFile, directory: Path) -> Path:
         staging = tempfile.TemporaryDirectory(dir=directory, prefix=".download-")
     except OSError as error:
         raise _DownloadFailed(
-            f"the data folder {directory} cannot be created or written ({error})"
+            f"the data folder {directory} cannot be created or written ({error}); "
+            "choose a folder you can write to"
         ) from error
     with staging as staging_dir:
         try:

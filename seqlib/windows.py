@@ -272,7 +272,8 @@ def _check_range(row_range: Any, name: str, num_rows: int | None = None) -> tupl
         )
     if num_rows is not None and stop > num_rows:
         raise ValueError(
-            f"`{name}` = ({start}, {stop}) ends past the last row: the data has {num_rows} rows."
+            f"`{name}` = ({start}, {stop}) ends past the last row: the data has {num_rows} rows, "
+            f"so `stop` must be <= {num_rows}."
         )
     return start, stop
 
@@ -379,7 +380,8 @@ def target_rows(
         raise ValueError(
             f"`row_range` = ({start}, {stop}) is too short for lookback + delay: it has "
             f"{stop - start} rows and one window needs lookback + delay + 1 = "
-            f"{spec.lookback + spec.delay + 1} rows (lookback={spec.lookback}, delay={spec.delay})."
+            f"{spec.lookback + spec.delay + 1} rows (lookback={spec.lookback}, delay={spec.delay}). "
+            "Use a smaller lookback or delay, or a longer range."
         )
     return np.arange(start + spec.lookback, stop - spec.delay)
 

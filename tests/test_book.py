@@ -56,3 +56,12 @@ def test_committed_notebook_was_executed_in_full_without_errors(chapter):
     assert not any(TF_LOG_LINE.search(t) for t in texts), "TensorFlow log lines leaked into outputs"
     assert "name='full'" in json.dumps([o.get("data", {}) for o in outputs]), "outputs are not from the full profile"
     assert any("image/png" in o.get("data", {}) for o in outputs), "no figure was rendered"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_checked_cells_show_nothing_that_depends_on_the_profile(chapter):
+    """nbval compares `# NBVAL_CHECK_OUTPUT` cells in the quick profile with full-profile outputs."""
+    checked = [c.source for c in jupytext.read(chapter).cells if "# NBVAL_CHECK_OUTPUT" in c.source]
+    assert checked, "mark the deterministic cells with # NBVAL_CHECK_OUTPUT"
+    for source in checked:
+        assert "glue(" not in source and "profile." not in source, source
