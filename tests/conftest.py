@@ -10,6 +10,14 @@ import pytest
 from seqlib import fetch
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    # Registered here (not in tests/browser/conftest.py) so that `pytest tests --browser` works too.
+    parser.addoption(
+        "--browser", action="store_true", default=False,
+        help="run the real-browser tests of the built book in tests/browser (also: SEQLIB_BROWSER_TESTS=1)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "requires_mirror: needs the data mirror in SEQLIB_DATA_DIR (skipped without it)"

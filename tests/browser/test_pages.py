@@ -1,0 +1,170 @@
+"""Every page of the built book, opened in headless Chromium.
+
+For each page of _toc.yml: the figures in cell outputs load (naturalWidth > 0), no output shows
+an error or a traceback, the ipywidgets explorers render their initial state from the embedded
+widget state (sliders showing their initial values, the Train button, the output area), the
+browser console has no errors besides known harmless noise, and no resource comes from another
+host (the book must work offline). A full-page screenshot of each page is saved in
+_build/screenshots/<page>.png for a human to look at.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML_DIR = ROOT / "_build" / "html"
+pytestmark = pytest.mark.browser
+
+
+def _toc_files(entry: dict) -> list[str]:
+    files = [entry["file"]] if "file" in entry else []
+    for key in ("parts", "chapters", "sections"):
+        for child in entry.get(key, []):
+            files += _toc_files(child)
+    return files
+
+
+_TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [_TOC["root"], *_toc_files(_TOC)]
+# The pages that end with an ipywidgets explorer (seqlib.explorers.make_*_explorer).
+WIDGET_PAGES = {page for page in PAGES
+                if re.search(r"explorers\.make_\w+\(", (ROOT / f"{page}.md").read_text())}
+
+# Console messages that are not the book's fault (see DESIGN.md, "Verified recipes").
+HARMLESS_CONSOLE = (
+    re.compile(r"THEBE_JS_URL"),                      # sphinx-thebe declares it twice
+    re.compile(r"favicon\.ico"),                      # the book has no favicon
+    re.compile(r"theme.*mode|mode.*theme", re.I),     # pydata theme on a fresh profile
+    re.compile(r"strict mode: use allowUnionTypes"),  # ajv in the widget manager, compiling its schema
+)
+# Text in a cell output that means a cell failed.
+ERROR_TEXT = re.compile(
+    r"Traceback \(most recent call last\)|\b[A-Z]\w*(?:Error|Exception): |Error displaying widget"
+)
+WIDGET_TIMEOUT_S = 30
+
+# Everything one page needs to know, collected in one round trip once the page has settled.
+PAGE_REPORT_JS = """
+const outputs = Array.from(document.querySelectorAll('.cell_output, div.output'));
+const images = outputs.flatMap(o => Array.from(o.querySelectorAll('img')));
+const state = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+return {
+  images: images.map(img => ({src: img.currentSrc.slice(0, 80), complete: img.complete,
+                              width: img.naturalWidth, height: img.naturalHeight})),
+  error_outputs: Array.from(document.querySelectorAll(
+      '.output.traceback, .output.error, .cell_output .traceback, .widget-error, .jupyter-widgets-error'))
+      .map(e => e.innerText.slice(0, 300)),
+  output_text: outputs.map(o => o.innerText),
+  widget_views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+  widget_state: state ? JSON.parse(state.textContent).state : null,
+  subareas: Array.from(document.querySelectorAll('.widget-subarea')).map(a => a.children.length),
+  sliders: Array.from(document.querySelectorAll('.widget-subarea .widget-slider')).map(s => ({
+      label: (s.querySelector('.widget-label') || {}).innerText || '',
+      readout: (s.querySelector('.widget-readout') || {}).innerText || '',
+      visible: s.getBoundingClientRect().width > 0})),
+  buttons: Array.from(document.querySelectorAll('.widget-subarea button.widget-button')).map(b => ({
+      text: b.innerText.trim(), visible: b.getBoundingClientRect().width > 0})),
+  outputs_widgets: document.querySelectorAll('.widget-subarea .widget-output').length,
+  resources: performance.getEntriesByType('resource').map(r => r.name),
+};
+"""
+
+
+def _wait(driver, condition_js: str, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if driver.execute_script(condition_js):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _full_page_screenshot(driver, path: Path) -> None:
+    """The whole page as one PNG: stretch the viewport to the page's height, then capture it.
+
+    (`captureBeyondViewport` alone shifts the book theme's layout sideways in the capture.)
+    """
+    width, height = driver.execute_script(
+        "return [window.innerWidth, Math.min(document.documentElement.scrollHeight, 30000)]")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        time.sleep(0.3)  # one layout pass at the new size
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def test_book_pages_are_known():
+    assert (HTML_DIR / "index.html").is_file(), "build the book first (make book)"
+    assert len(WIDGET_PAGES) >= 3, sorted(WIDGET_PAGES)
+    missing = [page for page in PAGES if not (HTML_DIR / f"{page}.html").is_file()]
+    assert not missing, f"pages of _toc.yml missing from {HTML_DIR}: {missing} (rebuild the book)"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_a_browser(page, driver, book_url, screenshot_dir):
+    driver.get_log("browser")  # drop whatever an earlier page left behind
+    driver.get(f"{book_url}{page}.html")
+    assert _wait(driver, "return document.readyState === 'complete'", 30), "the page never finished loading"
+    # Images (figures) finish decoding; the widget manager renders one subarea per widget view.
+    _wait(driver, "return Array.from(document.images).every(img => img.complete)", 15)
+    if page in WIDGET_PAGES:
+        rendered = _wait(driver, """
+            const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+            const areas = document.querySelectorAll('.widget-subarea');
+            return views.length > 0 && areas.length >= views.length
+                   && Array.from(areas).every(a => a.querySelector('.jupyter-widgets'));""", WIDGET_TIMEOUT_S)
+    time.sleep(0.5)  # let late console messages (fonts, fallbacks) arrive
+    report = driver.execute_script(PAGE_REPORT_JS)
+    log = [entry for entry in driver.get_log("browser")
+           if not any(pattern.search(entry["message"]) for pattern in HARMLESS_CONSOLE)]
+    console = [entry for entry in log if entry["level"] == "SEVERE"]
+    warnings = [entry["message"][:200] for entry in log if entry["level"] == "WARNING"]
+    _full_page_screenshot(driver, screenshot_dir / f"{page.replace('/', '__')}.png")
+
+    summary = {key: report[key] for key in ("sliders", "buttons", "outputs_widgets", "subareas")}
+    summary["images"] = [f"{img['width']}x{img['height']}" for img in report["images"]]
+    print(f"{page}: {json.dumps(summary)}")
+    if warnings:  # reported, not failed on: browsers and libraries change their warnings
+        print(f"{page}: console warnings: {json.dumps(warnings, indent=1)}")
+
+    # Figures render.
+    broken = [img for img in report["images"] if not (img["complete"] and img["width"] > 0)]
+    assert not broken, f"images that did not load: {broken}"
+    # No cell failed.
+    assert not report["error_outputs"], f"error outputs: {report['error_outputs']}"
+    errors = [match.group(0) for text in report["output_text"] for match in ERROR_TEXT.finditer(text)]
+    assert not errors, f"error text in cell outputs: {errors}"
+    # Nothing comes from the network: the book is self-contained (widgets, MathJax, fonts).
+    foreign = [url for url in report["resources"] if not url.startswith(book_url) and not url.startswith(("data:", "blob:"))]
+    assert not foreign, f"resources from outside the book: {foreign}"
+    # The console is clean.
+    assert not console, "console errors:\n" + "\n".join(f"{e['level']}: {e['message']}" for e in console)
+
+    if page not in WIDGET_PAGES:
+        return
+    # The explorer shows its initial state without a kernel.
+    assert report["widget_state"], "no embedded widget state: was the page executed with ipywidgets?"
+    assert rendered, (f"widgets not rendered within {WIDGET_TIMEOUT_S} s: {report['widget_views']} views, "
+                      f"subareas {report['subareas']}")
+    assert report["sliders"] and all(slider["visible"] for slider in report["sliders"]), report["sliders"]
+    assert any(button["text"] == "Train" and button["visible"] for button in report["buttons"]), report["buttons"]
+    assert report["outputs_widgets"] >= 1, "the explorer's Output widget is missing"
+    # Each slider shows the initial value of its model (SelectionSlider: the label at `index`).
+    expected = sorted(
+        (model["state"].get("description", ""), model["state"]["_options_labels"][model["state"]["index"]])
+        for model in report["widget_state"].values()
+        if model["model_name"] == "SelectionSliderModel"
+    )
+    shown = sorted((slider["label"], slider["readout"]) for slider in report["sliders"])
+    assert shown == expected, f"sliders show {shown}, the widget state says {expected}"
