@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlib.windows import WindowSpec, _check_rows, target_rows
+from seqlib.windows import WindowSpec, _check_rows
 
 __all__ = ["common_sense_predictions", "common_sense_mae"]
 
@@ -42,25 +42,24 @@ def common_sense_predictions(
 
 
 def common_sense_mae(
-    data: np.ndarray, spec: WindowSpec, row_range: tuple[int, int], target_column: int
+    data: np.ndarray, spec: WindowSpec, rows: np.ndarray, target_column: int
 ) -> float:
-    """The mean absolute error of the common-sense forecast over every window of a split.
+    """The mean absolute error of the common-sense forecast over the windows of some rows.
 
     Args:
         data: array of shape (rows, features), usually normalised (the MAE is then in
             units of the target's training std; multiply by it for °C).
         spec: the window shape.
-        row_range: the split's half-open `(start, stop)` rows.
+        rows: 1D int array of current rows: `EvaluationWindows.rows` scores exactly the
+            windows a model is scored on; `target_rows(spec, split)` every window of a split.
         target_column: index of the feature to forecast.
 
     Returns:
-        The MAE over the windows of `target_rows(spec, row_range)`, the same windows
-        as `EvaluationWindows` without `max_batches`.
+        The MAE, computed in float64.
 
     Raises:
-        ValueError: if an argument is invalid or the range is too short for one window.
+        ValueError: if `data` is not 2D, `target_column` is not a column, or a window
+            or target of `rows` falls outside `data`.
     """
-    data = np.asarray(data)
-    rows = target_rows(spec, row_range, len(data))
     predictions, targets = common_sense_predictions(data, spec, rows, target_column)
     return float(np.mean(np.abs(predictions.astype(np.float64) - targets)))

@@ -23,8 +23,9 @@ class Profile:
         imdb_epochs: epochs of the IMDB convnet's first run (chapter 1).
         weather_epochs: epochs of each weather forecaster.
         steps_per_epoch: training batches of 128 windows drawn per weather epoch.
-        max_eval_batches: cap on evaluation batches per weather epoch; ``None`` scores
-            every window of the validation range once.
+        max_eval_batches: cap on validation batches per weather epoch, evenly spaced
+            over the split; ``None`` scores every window. Test sets are always scored
+            in full.
         probe_epochs: epochs of models that only support an argument (chapter 2
             trains a GRU just long enough to test its sensitivity to order).
         explorer_epochs: epochs of the short retrains behind the interactive explorers.
@@ -54,7 +55,7 @@ PROFILES: dict[str, Profile] = {
         imdb_epochs=10,
         weather_epochs=20,
         steps_per_epoch=500,
-        max_eval_batches=None,
+        max_eval_batches=100,
         probe_epochs=5,
         explorer_epochs=2,
         explorer_steps=100,

@@ -66,8 +66,8 @@ def imdb_kernel_trial(
     """
     if not 1 <= maxlen <= x_train.shape[1]:
         raise ValueError(f"`maxlen` must be between 1 and {x_train.shape[1]}. Received: maxlen={maxlen}")
-    model = models.build_imdb_convnet(num_words=int(x_train.max()) + 1, maxlen=maxlen, kernel_size=kernel_size)
     training.set_seed(seed)
+    model = models.build_imdb_convnet(num_words=int(x_train.max()) + 1, maxlen=maxlen, kernel_size=kernel_size)
     model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
     return training.fit_model(
         model, x_train[:, -maxlen:], y_train, epochs=epochs, batch_size=128,
@@ -161,20 +161,20 @@ def forecaster_trial(
 ) -> ForecasterTrial:
     """Train ``build(num_features, timesteps)`` on windows of ``spec`` and score it on validation.
 
-    The model is compiled like the book's forecasters (RMSprop, MAE loss).
+    The model is compiled like the book's forecasters (`training.compile_forecaster`).
 
     Raises:
         ValueError: if the windows do not fit the splits or the model does not fit the
             windows (e.g. a kernel longer than the sequence).
     """
+    training.set_seed(seed)
     model = build(data.shape[1], spec.timesteps)
     train, val, _ = windows.make_windows(data, spec, splits, target_column, steps_per_epoch=steps_per_epoch,
                                          seed=seed, max_eval_batches=max_eval_batches)
-    predictions, targets = baselines.common_sense_predictions(data, spec, val.rows, target_column)
-    training.set_seed(seed)
-    model.compile(optimizer="rmsprop", loss="mae")
+    baseline_mae = baselines.common_sense_mae(data, spec, val.rows, target_column)
+    training.compile_forecaster(model)
     fit = training.fit_model(model, train, epochs=epochs, validation_data=val)
-    return ForecasterTrial(fit, float(np.mean(np.abs(predictions - targets))), spec.timesteps)
+    return ForecasterTrial(fit, baseline_mae, spec.timesteps)
 
 
 def plot_trial(trial: ForecasterTrial, title: str) -> Figure:

@@ -141,11 +141,21 @@ def data_dir(path: str | os.PathLike | None = None) -> Path:
     Returns:
         The folder as an absolute path. It may not exist yet.
     """
-    chosen = path if path is not None else os.environ.get("SEQLIB_DATA_DIR") or pooch.os_cache("seqlib")
-    return Path(chosen).expanduser().resolve()
+    return _choose_data_dir(path)[0]
 
 
-_data_dir = data_dir  # `fetch` takes an argument named `data_dir` that hides the function
+def _choose_data_dir(path: str | os.PathLike | None) -> tuple[Path, str]:
+    """The data folder and, in words for error messages, the rule that chose it."""
+    if path is not None:
+        chosen, rule = path, "the data folder given as the `data_dir` argument"
+    elif os.environ.get("SEQLIB_DATA_DIR"):
+        chosen = os.environ["SEQLIB_DATA_DIR"]
+        rule = f"the data folder set by SEQLIB_DATA_DIR={chosen!r}"
+    else:
+        chosen, rule = pooch.os_cache("seqlib"), "the user's cache folder (SEQLIB_DATA_DIR is not set)"
+    return Path(chosen).expanduser().resolve(), rule
+
+
 
 
 def fetch(name: str, data_dir: str | os.PathLike | None = None, *, allow_download: bool = True) -> Path:
@@ -174,41 +184,37 @@ def fetch(name: str, data_dir: str | os.PathLike | None = None, *, allow_downloa
     if name not in REGISTRY:
         raise ValueError(f"`name` must be one of {sorted(REGISTRY)}. Received: name={name!r}")
     remote = REGISTRY[name]
-    directory = _data_dir(data_dir)
+    directory, rule = _choose_data_dir(data_dir)
     candidates = [directory / remote.name]
     if remote.hashed_member:
         candidates.append(directory / remote.hashed_member)
     for candidate in candidates:
         if candidate.is_file():
             return candidate
+    by_hand = (f"download it by hand from {remote.origin} into {directory}, or set SEQLIB_DATA_DIR "
+               "to a folder that holds it")
     if not allow_download:
-        reason = "downloads were not allowed (allow_download=False)"
+        reason, fix = "downloads were not allowed (allow_download=False)", by_hand
     else:
         try:
             return _download(remote, directory)
         except _DownloadFailed as error:
-            reason = str(error)
+            reason, fix = error.reason, f"{error.fix}; or {by_hand}"
     looked = "\n".join(f"  {candidate}" for candidate in candidates)
     raise DataNotFoundError(
         f"Could not get `{remote.name}`: {reason}.\n"
-        f"Looked for it in {_describe_folder(data_dir)}:\n{looked}\n"
+        f"Looked for it in {rule}:\n{looked}\n"
         f"Source: {remote.origin}\n"
-        f"To fix: download it by hand to {directory}, or set SEQLIB_DATA_DIR to a folder "
-        "that holds it."
+        f"To fix: {fix}."
     )
 
 
-def _describe_folder(path: str | os.PathLike | None) -> str:
-    """Say which rule of `data_dir()` chose the data folder, for error messages."""
-    if path is not None:
-        return "the data folder given as the `data_dir` argument"
-    if os.environ.get("SEQLIB_DATA_DIR"):
-        return f"the data folder set by SEQLIB_DATA_DIR={os.environ['SEQLIB_DATA_DIR']!r}"
-    return "the user's cache folder (SEQLIB_DATA_DIR is not set)"
-
-
 class _DownloadFailed(Exception):
-    """Why a download failed, in words; `fetch` turns it into a `DataNotFoundError`."""
+    """Why a download failed and what to do, in words; `fetch` turns it into a `DataNotFoundError`."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(reason)
+        self.reason, self.fix = reason, fix
 
 
 def _download(remote: RemoteFile, directory: Path) -> Path:
@@ -218,17 +224,29 @@ def _download(remote: RemoteFile, directory: Path) -> Path:
         staging = tempfile.TemporaryDirectory(dir=directory, prefix=".download-")
     except OSError as error:
         raise _DownloadFailed(
-            f"the data folder {directory} cannot be created or written ({error}); "
-            "choose a folder you can write to"
+            f"the data folder {directory} cannot be created or written ({error})",
+            "set SEQLIB_DATA_DIR (or pass `data_dir`) to a folder you can write to",
         ) from error
     with staging as staging_dir:
         try:
             downloaded = _download_to(remote, Path(staging_dir))
+        except (OSError, subprocess.SubprocessError) as error:
+            raise _DownloadFailed(f"the download from {remote.origin} failed ({error})",
+                                  "check the network connection and try again") from error
+        try:
             _verify(downloaded, remote)
-            target = directory / remote.name
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+            raise _DownloadFailed(
+                f"the file downloaded from {remote.origin} is not the registered one ({error})",
+                "try again later (the server or a proxy may have sent a damaged or changed file); "
+                "if it persists, report it",
+            ) from error
+        target = directory / remote.name
+        try:
             os.replace(downloaded, target)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, subprocess.SubprocessError) as error:
-            raise _DownloadFailed(f"the download from {remote.origin} failed ({error})") from error
+        except OSError as error:
+            raise _DownloadFailed(f"the download could not be moved into place ({error})",
+                                  "set SEQLIB_DATA_DIR (or pass `data_dir`) to a folder you can write to") from error
     return target
 
 

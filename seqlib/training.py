@@ -10,7 +10,11 @@ from typing import Any
 
 import keras
 
-__all__ = ["set_seed", "EpochTimer", "FitResult", "fit_model", "seconds_per_batch"]
+__all__ = ["set_seed", "compile_forecaster", "XLA_MODELS", "EpochTimer", "FitResult", "fit_model", "seconds_per_batch"]
+
+# Models compiled with XLA (`jit_compile=True`). On a CPU, XLA halves the step of the plain
+# GRU but slows every model with convolutions (benchmarks/bench_training.py measures both).
+XLA_MODELS = frozenset({"gru"})
 
 
 def set_seed(seed: int) -> None:
@@ -22,6 +26,21 @@ def set_seed(seed: int) -> None:
     if not isinstance(seed, int) or seed < 0:
         raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}")
     keras.utils.set_random_seed(seed)
+
+
+def compile_forecaster(model: keras.Model, learning_rate: float = 1e-3) -> keras.Model:
+    """Compile a weather model the book's way: RMSprop, MAE loss, XLA where it is faster.
+
+    Args:
+        model: a model from `seqlib.models`; XLA is used when its name is in `XLA_MODELS`.
+        learning_rate: RMSprop's learning rate (Keras's default, as in 2017).
+
+    Returns:
+        The model itself, compiled.
+    """
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate), loss="mae",
+                  jit_compile=model.name in XLA_MODELS)
+    return model
 
 
 class EpochTimer(keras.callbacks.Callback):

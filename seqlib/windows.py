@@ -647,7 +647,8 @@ def make_windows(
         target_column: index of the feature to forecast.
         steps_per_epoch: training batches per epoch.
         seed: seed of the training row draws.
-        max_eval_batches: cap on validation and test batches (`None`: every window).
+        max_eval_batches: cap on validation batches (`None`: every window). The test
+            split is always scored in full.
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of `PyDataset`.
 
     Returns:
@@ -657,11 +658,18 @@ def make_windows(
         ValueError: if an argument is invalid or a split is too short for one window.
     """
     splits.check(len(data))
-    train = TrainingWindows(
-        data, spec, splits.train, target_column, steps_per_epoch=steps_per_epoch, seed=seed, **kwargs
-    )
+
+    def for_split(name: str, make: Any) -> Any:
+        try:
+            return make(getattr(splits, name))
+        except ValueError as error:  # say which split, not just `row_range`
+            raise ValueError(f"The {name} split {getattr(splits, name)}: {error}") from None
+
+    train = for_split("train", lambda row_range: TrainingWindows(
+        data, spec, row_range, target_column, steps_per_epoch=steps_per_epoch, seed=seed, **kwargs))
     val, test = (
-        EvaluationWindows(data, spec, row_range, target_column, max_batches=max_eval_batches, **kwargs)
-        for row_range in (splits.val, splits.test)
+        for_split(name, lambda row_range: EvaluationWindows(
+            data, spec, row_range, target_column, max_batches=max_batches, **kwargs))
+        for name, max_batches in (("val", max_eval_batches), ("test", None))
     )
     return train, val, test

@@ -39,7 +39,11 @@ SHA256 = hashlib.sha256(PAYLOAD).hexdigest()
 MD5 = hashlib.md5(PAYLOAD).hexdigest()
 HOUR = np.timedelta64(1, "h")
 DELETE_IT = r"Delete it so that it is downloaded again, or replace it with a good copy"
-TO_FIX = r"To fix: download it by hand to {tmp}/data, or set SEQLIB_DATA_DIR to a folder that holds it"
+BY_HAND = r"download it by hand from \S+ into {tmp}/data, or set SEQLIB_DATA_DIR to a folder that holds it"
+TO_FIX = r"To fix: check the network connection and try again; or " + BY_HAND
+RETRY = (r"To fix: try again later \(the server or a proxy may have sent a damaged or changed file\); "
+         r"if it persists, report it; or " + BY_HAND)
+WRITABLE = r"To fix: set SEQLIB_DATA_DIR \(or pass `data_dir`\) to a folder you can write to; or download it by hand"
 
 
 # A local server and a port where nothing listens -------------------------------------------
@@ -379,7 +383,7 @@ CATALOGUE: dict[str, BadInput] = {
         error=DataNotFoundError,
         what=(rf"checksum mismatch for payload\.bin: expected sha256:1{{64}}, got sha256:{SHA256}; "
               r"the download was deleted",),
-        todo=TO_FIX,
+        todo=RETRY,
     ),
     "wrong-checksum-of-a-zip-member": BadInput(
         trigger=lambda s: fetch.fetch(
@@ -387,7 +391,7 @@ CATALOGUE: dict[str, BadInput] = {
         ),
         error=DataNotFoundError,
         what=(rf"checksum mismatch for inner\.csv: expected md5:2{{32}}, got md5:{MD5}",),
-        todo=TO_FIX,
+        todo=RETRY,
     ),
     # A missing file with no network: where it looked, which rule chose that folder, what to do.
     "offline-missing-file-with-SEQLIB_DATA_DIR": BadInput(
@@ -404,7 +408,7 @@ CATALOGUE: dict[str, BadInput] = {
         what=(r"Could not get `imdb_word_index\.json`",
               r"Looked for it in the user's cache folder \(SEQLIB_DATA_DIR is not set\)",
               r"\n  {tmp}/cache/seqlib/imdb_word_index\.json\n"),
-        todo=r"download it by hand to {tmp}/cache/seqlib, or set SEQLIB_DATA_DIR to a folder that holds it",
+        todo=r"download it by hand from \S+ into {tmp}/cache/seqlib, or set SEQLIB_DATA_DIR to a folder that holds it",
     ),
     "offline-missing-jena-with-data_dir-argument": BadInput(
         trigger=_offline_jena_with_data_dir_argument,
@@ -421,7 +425,7 @@ CATALOGUE: dict[str, BadInput] = {
         ),
         error=DataNotFoundError,
         what=(r"the data folder {tmp}/afile/sub cannot be created or written \(.*Not a directory",),
-        todo=r"choose a folder you can write to",
+        todo=WRITABLE,
     ),
     "unwritable-data-folder-SEQLIB_DATA_DIR": BadInput(
         prepare=lambda s: (s.tmp / "afile").write_text("a file, not a folder"),
@@ -429,7 +433,7 @@ CATALOGUE: dict[str, BadInput] = {
         error=DataNotFoundError,
         what=(r"the data folder {tmp}/afile/sub cannot be created or written",
               r"Looked for it in the data folder set by SEQLIB_DATA_DIR='{tmp}/afile/sub'"),
-        todo=r"choose a folder you can write to",
+        todo=WRITABLE,
     ),
     # Jena-format CSVs: the message names the line, the column and the cell.
     "jena-csv-missing-column": BadInput(
@@ -480,7 +484,7 @@ CATALOGUE: dict[str, BadInput] = {
     ),
     "delay-past-the-end-of-a-split": BadInput(
         trigger=lambda s: _make_windows(s, lookback=120, delay=600), error=ValueError,
-        what=(r"`row_range` = \(2001, 2500\) is too short for lookback \+ delay: it has 499 rows .* "
+        what=(r"The val split \(2001, 2500\): `row_range` = \(2001, 2500\) is too short for lookback \+ delay: it has 499 rows .* "
               r"\(lookback=120, delay=600\)",),
         todo=r"Use a smaller lookback or delay, or a longer range",
     ),

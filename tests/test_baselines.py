@@ -18,7 +18,7 @@ def test_mae_equals_the_books_loop_over_evaluation_batches():
     val = windows.EvaluationWindows(data, SPEC, VAL, target_column=1)
     errors = [np.abs(samples[:, -1, 1] - targets) for samples, targets in (val[i] for i in range(len(val)))]
     expected = np.mean(np.concatenate(errors))
-    mae = baselines.common_sense_mae(data, SPEC, VAL, target_column=1)
+    mae = baselines.common_sense_mae(data, SPEC, val.rows, target_column=1)
     np.testing.assert_allclose(mae, expected, rtol=1e-6)
 
 
@@ -32,7 +32,8 @@ def test_mae_on_a_ramp_is_the_slope_times_the_gap(lookback, step, last_offset):
     spec = WindowSpec(lookback=lookback, delay=5, step=step)
     assert spec.sample_offsets[-1] == last_offset
     data = np.stack([np.zeros(NUM_ROWS), 0.5 * np.arange(NUM_ROWS)], axis=1)
-    assert baselines.common_sense_mae(data, spec, VAL, target_column=1) == 0.5 * (5 - last_offset)
+    rows = windows.target_rows(spec, VAL)
+    assert baselines.common_sense_mae(data, spec, rows, target_column=1) == 0.5 * (5 - last_offset)
 
 
 def test_predictions_are_the_last_value_seen():
@@ -46,11 +47,12 @@ def test_predictions_are_the_last_value_seen():
 
 def test_mae_rejects_bad_arguments():
     data = np.zeros((NUM_ROWS, 2), dtype=np.float32)
-    with pytest.raises(ValueError, match=r"`row_range` = \(900, 1100\) ends past the last row"):
-        baselines.common_sense_mae(data, SPEC, (900, 1100), target_column=1)
-    with pytest.raises(ValueError, match=r"`row_range` = \(100, 110\) is too short for lookback \+ delay"):
-        baselines.common_sense_mae(data, SPEC, (100, 110), target_column=1)
+    rows = windows.target_rows(SPEC, VAL)
+    with pytest.raises(ValueError, match=r"`rows` must lie in \[lookback, len\(data\) - delay\)"):
+        baselines.common_sense_mae(data, SPEC, np.array([998]), target_column=1)
+    with pytest.raises(ValueError, match=r"`rows` must be a 1D array of ints"):
+        baselines.common_sense_mae(data, SPEC, rows[np.newaxis], target_column=1)
     with pytest.raises(ValueError, match=r"`target_column` must be < the 2 features"):
-        baselines.common_sense_mae(data, SPEC, VAL, target_column=2)
+        baselines.common_sense_mae(data, SPEC, rows, target_column=2)
     with pytest.raises(ValueError, match=r"`rows` must lie in"):
         baselines.common_sense_predictions(data, SPEC, np.array([3]), target_column=1)

@@ -56,11 +56,6 @@ def test_same_seed_same_metrics_another_seed_other_metrics(weather_like, build):
     assert all(other[name] != first[name] for name in first)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="explorers.forecaster_trial builds its model before training.set_seed(seed), so the initial "
-    "weights depend on Python's random state at the call (Keras seeds each initializer from it)",
-)
 def test_forecaster_trial_same_seed_same_metrics(weather_like):
     def trial() -> dict[str, list[float]]:
         return explorers.forecaster_trial(

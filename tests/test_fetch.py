@@ -153,7 +153,7 @@ def test_offline_error_says_where_it_looked_and_what_to_do(monkeypatch, tmp_path
         fetch.fetch(name, tmp_path)
     message = str(raised.value)
     assert str(tmp_path / name) in message and url in message
-    assert f"download it by hand to {tmp_path}" in message and "SEQLIB_DATA_DIR" in message
+    assert f"into {tmp_path}, or set SEQLIB_DATA_DIR" in message and "download it by hand from" in message and "SEQLIB_DATA_DIR" in message
     assert isinstance(raised.value, FileNotFoundError)
     assert os.listdir(tmp_path) == []
 

@@ -85,3 +85,13 @@ def test_seconds_per_batch_times_a_training_step():
     assert 0 < seconds < 5
     with pytest.raises(ValueError, match="repeats=0"):
         training.seconds_per_batch(model, x[:16], y[:16], repeats=0)
+
+
+def test_compile_forecaster_uses_xla_only_for_the_models_it_helps():
+    from seqlib import models
+
+    gru = training.compile_forecaster(models.build_gru(3, 24))
+    conv = training.compile_forecaster(models.build_conv_forecaster(3, 120))
+    assert gru.jit_compile is True and conv.jit_compile is False
+    assert gru.loss == conv.loss == "mae"
+    assert float(conv.optimizer.learning_rate) == pytest.approx(1e-3)

@@ -362,3 +362,15 @@ def test_keras_fits_and_evaluates_on_the_windows():
     assert len(predictions) == len(test.rows) == 232  # 14 batches of 16 and one of 8
     mae = np.mean(np.abs(predictions - targets))
     np.testing.assert_allclose(model.evaluate(test, verbose=0), mae, rtol=1e-5)
+
+
+def test_make_windows_caps_validation_but_scores_every_test_window():
+    _, val, test = windows.make_windows(DATA, SPEC, SPLITS, target_column=0, steps_per_epoch=1, max_eval_batches=2)
+    assert len(val) == 2 and len(val.rows) == 2 * SPEC.batch_size
+    np.testing.assert_array_equal(test.rows, windows.target_rows(SPEC, SPLITS.test))
+
+
+def test_make_windows_names_the_split_that_is_too_short():
+    spec = WindowSpec(lookback=246, delay=5)
+    with pytest.raises(ValueError, match=r"^The val split \(501, 750\): `row_range` = \(501, 750\) is too short"):
+        windows.make_windows(DATA, spec, SplitRanges((0, 500), (501, 750), (751, NUM_ROWS)), 0, steps_per_epoch=1)
