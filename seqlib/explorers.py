@@ -32,6 +32,9 @@ __all__ = [
     "make_step_explorer",
     "plot_trial",
     "run_in_output",
+    "make_sweep_explorer",
+    "dilated_geometry",
+    "make_dilation_explorer",
 ]
 
 
@@ -173,7 +176,7 @@ def forecaster_trial(
                                          seed=seed, max_eval_batches=max_eval_batches)
     baseline_mae = baselines.common_sense_mae(data, spec, val.rows, target_column)
     training.compile_forecaster(model)
-    fit = training.fit_model(model, train, epochs=epochs, validation_data=val)
+    fit = training.fit_model(model, train.dataset(), epochs=epochs, validation_data=val.dataset())
     return ForecasterTrial(fit, baseline_mae, spec.timesteps)
 
 
@@ -261,3 +264,116 @@ def make_step_explorer(
 
     button.on_click(train)
     return widgets.VBox([widgets.HBox([step, button]), output])
+
+
+def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
+    """Kernel size and step of the pure convnet, from precomputed runs: works on a static page.
+
+    Each record of ``python -m seqlib.experiments --sweep`` (see
+    `seqlib.experiments.load_sweep`) becomes a figure of its validation curve against the
+    baseline on its windows (`plot_trial`), or a message for a setting whose kernels do not
+    fit the window. The figures sit in one `widgets.Stack` per kernel size, inside a
+    `Stack` of kernel sizes; `widgets.jslink` ties each slider's ``index`` to the stacks'
+    ``selected_index``, so the browser switches figures without a running kernel.
+
+    Raises:
+        ValueError: if ``records`` is empty or mixes datasets.
+    """
+    if not records:
+        raise ValueError("`records` is empty: run `python -m seqlib.experiments --sweep` first.")
+    datasets = sorted({record["dataset"]["key"] for record in records})
+    if len(datasets) > 1:
+        raise ValueError(f"`records` must come from one dataset. Received records of {datasets}.")
+    kernel_sizes = sorted({record["kernel_size"] for record in records})
+    steps = [step for _, step in sorted({(record["step_hours"], record["step"]) for record in records})]
+    by_setting = {(record["kernel_size"], record["step"]): record for record in records}
+    kernel = widgets.SelectionSlider(options=kernel_sizes, value=5 if 5 in kernel_sizes else kernel_sizes[0],
+                                     description="kernel size")
+    step = widgets.SelectionSlider(options=steps, value="1 hour" if "1 hour" in steps else steps[0],
+                                   description="step")
+
+    def page(kernel_size: int, step_text: str) -> widgets.Output:
+        def work() -> Figure:
+            record = by_setting.get((kernel_size, step_text))
+            if record is None:
+                raise ValueError("the sweep has no result for this setting (was it interrupted?).")
+            if record["error"]:
+                raise ValueError(record["error"])
+            fit = training.FitResult(record["history"], record["epoch_seconds"], record["monitor"], record["mode"])
+            return plot_trial(ForecasterTrial(fit, record["baseline_val"], record["timesteps"]),
+                              f"kernel {kernel_size}, step {step_text}")
+        output = widgets.Output()
+        run_in_output(output, work)
+        return output
+
+    per_kernel = []
+    for kernel_size in kernel_sizes:
+        stack = widgets.Stack([page(kernel_size, step_text) for step_text in steps], selected_index=step.index)
+        widgets.jslink((step, "index"), (stack, "selected_index"))
+        per_kernel.append(stack)
+    figures = widgets.Stack(per_kernel, selected_index=kernel.index)
+    widgets.jslink((kernel, "index"), (figures, "selected_index"))
+    return widgets.VBox([widgets.HBox([kernel, step]), figures])
+
+
+def dilated_geometry(
+    kernel_size: int,
+    dilation_rates: Sequence[int],
+    timesteps: int = 240,
+    num_features: int = 14,
+) -> dict[str, Any]:
+    """What chapter 4's dilated causal forecaster sees of a window, without training.
+
+    Returns:
+        The ``stages``, the ``receptive_field`` of the last step in timesteps,
+        ``window_seen``: how many of the window's timesteps reach the last step, and the
+        ``parameters`` of ``models.build_dilated_causal_forecaster`` on ``num_features`` columns.
+
+    Raises:
+        ValueError: as ``models.build_dilated_causal_forecaster`` (non-positive sizes or
+            rates, or a dilated kernel longer than the window).
+    """
+    model = models.build_dilated_causal_forecaster(num_features, timesteps, kernel_size=kernel_size,
+                                                   dilation_rates=dilation_rates)
+    stages = models.dilated_causal_stages(kernel_size, dilation_rates)
+    field = receptive_field(stages)
+    return {"stages": stages, "receptive_field": field, "window_seen": min(field, timesteps),
+            "parameters": model.count_params()}
+
+
+def _parse_rates(text: str) -> tuple[int, ...]:
+    parts = text.replace(",", " ").split()
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ValueError(f"Dilation rates must be whole numbers separated by commas, e.g. 1, 2, 4, 8. Received: {text!r}")
+    return tuple(int(part) for part in parts)
+
+
+def make_dilation_explorer(
+    timesteps: int = 240,
+    kernel_sizes: Sequence[int] = (2, 3, 4, 5),
+    dilation_rates: str = "1, 2, 4, 8, 16, 32, 64, 128",
+) -> widgets.VBox:
+    """Kernel size and dilation rates of a causal stack: what its last step sees, redrawn at once."""
+    kernel = widgets.SelectionSlider(options=list(kernel_sizes), value=2 if 2 in kernel_sizes else kernel_sizes[0],
+                                     description="kernel size")
+    rates = widgets.Text(value=dilation_rates, description="dilations", continuous_update=False)
+    summary = widgets.HTML()
+    output = widgets.Output()
+
+    def update(_: Any = None) -> None:
+        def work() -> Figure:
+            shape = dilated_geometry(kernel.value, _parse_rates(rates.value), timesteps)
+            summary.value = (
+                f"{len(shape['stages'])} causal layers, {shape['parameters']:,} parameters on 14 features; the last "
+                f"step sees <b>{shape['window_seen']}</b> of the window's {timesteps} timesteps "
+                f"(receptive field {shape['receptive_field']})"
+            )
+            return plots.plot_reach(shape["stages"], timesteps, causal=True,
+                                    title=f"kernel {kernel.value}, dilations {rates.value}")
+        summary.value = ""
+        run_in_output(output, work)
+
+    kernel.observe(update, "value")
+    rates.observe(update, "value")
+    update()
+    return widgets.VBox([widgets.HBox([kernel, rates]), summary, output])

@@ -6,6 +6,8 @@ with, from section 6.3), with today's Keras 3 API. The chapters compile and trai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import keras
 from keras import layers
 
@@ -19,7 +21,14 @@ __all__ = [
     "conv_forecaster_stages",
     "conv_gru_stages",
     "imdb_convnet_stages",
+    "DILATION_RATES",
+    "build_dilated_causal_forecaster",
+    "dilated_causal_stages",
 ]
+
+# Chapter 4's default dilations: doubling from 1 to 128, so that kernel-2 layers see
+# 256 steps, more than the 240-step windows (10 days at 1 hour) of chapters 2-3.
+DILATION_RATES = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 def _check_positive(**values: int | None) -> None:
@@ -147,3 +156,59 @@ def build_gru(num_features: int, timesteps: int | None = None, units: int = 32) 
     x = layers.GRU(units, dropout=0.2, recurrent_dropout=0.2, reset_after=False)(inputs)
     outputs = layers.Dense(1, name="temperature")(x)
     return keras.Model(inputs, outputs, name="gru")
+
+
+def dilated_causal_stages(kernel_size: int = 2, dilation_rates: Sequence[int] = DILATION_RATES) -> list[Stage]:
+    """The causal convolutions of ``build_dilated_causal_forecaster``, one per dilation rate.
+
+    With ``padding="causal"`` each layer keeps the sequence length, so the stages are
+    used with ``causal=True`` in ``seqlib.receptive_field.reaching_positions`` (chapter 4).
+    """
+    return [Stage("conv", kernel_size, rate) for rate in dilation_rates]
+
+
+def build_dilated_causal_forecaster(
+    num_features: int,
+    timesteps: int | None = None,
+    filters: int = 32,
+    kernel_size: int = 2,
+    dilation_rates: Sequence[int] = DILATION_RATES,
+) -> keras.Model:
+    """A WaveNet/TCN-style forecaster: causal Conv1D layers whose dilation doubles, read at the last step.
+
+    Introduced in chapter 4. Each layer's output at step ``t`` depends only on steps
+    ``<= t``; doubling the dilation doubles the history per layer, so with the defaults
+    (kernel 2, dilations 1 to 128) the last step sees 256 steps, more than a 240-step
+    window. The forecast is ``Dense(1)`` on the features of the last step, so the model
+    knows which readings are the most recent.
+
+    Args:
+        num_features: columns of the weather series.
+        timesteps: window length, if known (checked against the dilated kernels).
+        filters: channels of every convolution.
+        kernel_size: taps of every convolution.
+        dilation_rates: one convolution per rate, input side first.
+
+    Raises:
+        ValueError: for non-positive sizes or rates, no rates, or a dilated kernel
+            longer than the window (its oldest tap would read only zero padding).
+    """
+    _check_positive(num_features=num_features, timesteps=timesteps, filters=filters, kernel_size=kernel_size)
+    if len(dilation_rates) == 0:
+        raise ValueError("`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). Received: dilation_rates=()")
+    _check_positive(**{f"dilation_rates[{index}]": rate for index, rate in enumerate(dilation_rates)})
+    stages = dilated_causal_stages(kernel_size, dilation_rates)
+    widest = max(stages, key=lambda stage: stage.reach)
+    if timesteps is not None and widest.reach > timesteps:
+        raise ValueError(
+            f"The causal kernel with dilation {widest.dilation} spans {widest.reach} steps "
+            f"((kernel_size - 1) * dilation + 1 with kernel_size={kernel_size}), more than the window "
+            f"(timesteps={timesteps}): its oldest tap would read only zero padding. Use smaller dilation "
+            "rates or kernel, or a longer window."
+        )
+    inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
+    x = inputs
+    for rate in dilation_rates:
+        x = layers.Conv1D(filters, kernel_size, padding="causal", dilation_rate=rate, activation="relu")(x)
+    outputs = layers.Dense(1, name="temperature")(x[:, -1, :])
+    return keras.Model(inputs, outputs, name="dilated_causal")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from seqlib.receptive_field import Stage, reaching_positions, receptive_field
 from seqlib.training import FitResult
 
-__all__ = ["plot_history", "plot_series", "plot_comparison"]
+__all__ = ["plot_history", "plot_series", "plot_comparison", "plot_reach"]
 
 
 def plot_history(
@@ -80,15 +83,67 @@ def plot_comparison(
     """A bar chart of one score per model, with an optional reference line."""
     if not scores:
         raise ValueError("`scores` must name at least one model.")
-    figure = Figure(figsize=(6, 3.4), layout="constrained")
-    axis = figure.subplots()
     names = list(scores)
-    bars = axis.bar(names, [scores[name] for name in names], color="tab:blue")
+    figure = Figure(figsize=(max(6.0, 1.4 * len(names)), 3.4), layout="constrained")
+    axis = figure.subplots()
+    labels = ["\n".join(textwrap.fill(line, 14) for line in name.splitlines()) for name in names]
+    bars = axis.bar(labels, [scores[name] for name in names], color="tab:blue")
     axis.bar_label(bars, fmt="%.3f")
+    axis.margins(y=0.15)
     if reference is not None:
         axis.axhline(reference, color="tab:red", linestyle="--", label=reference_label)
-        axis.legend(fontsize="small")
+        axis.legend(fontsize="small", loc="lower right")
     axis.set_ylabel(ylabel)
+    if title:
+        axis.set_title(title)
+    return figure
+
+
+def plot_reach(
+    stages: Sequence[Stage],
+    timesteps: int,
+    causal: bool = False,
+    output_index: int | None = -1,
+    title: str = "",
+) -> Figure:
+    """Which positions of every level of a 1D stack reach one output (chapter 4).
+
+    One row per level, the input at the bottom. Each position is drawn at the last input
+    step it sees, so all rows share the input's time axis; the positions that reach the
+    output are dark, and the count on the right says how many of the row's do.
+
+    Args:
+        stages: the stack, input side first (e.g. ``models.conv_forecaster_stages()``).
+        timesteps: length of the input sequence.
+        causal: the convolutions use ``padding="causal"``.
+        output_index: the traced output of the last stage; ``None`` for all of them.
+        title: figure title.
+
+    Raises:
+        ValueError: as ``receptive_field.reaching_positions``.
+    """
+    stages = list(stages)
+    masks = reaching_positions(stages, timesteps, output_index, causal)
+    figure = Figure(figsize=(9, 1.2 + 0.36 * len(masks)), layout="constrained")
+    axis = figure.subplots()
+    labels = ["input"]
+    for stage in stages:
+        labels.append(f"pool {stage.size}" if stage.kind == "pool"
+                      else f"conv {stage.size}" + (f", dilation {stage.dilation}" if stage.dilation > 1 else ""))
+    for level, mask in enumerate(masks):
+        prefix = stages[:level]
+        jump = int(np.prod([stage.size for stage in prefix if stage.kind == "pool"]))
+        x = np.arange(len(mask)) * jump + (0 if causal else receptive_field(prefix) - 1)
+        axis.scatter(x[~mask], np.full((~mask).sum(), level), s=3, color="lightgrey", marker="s")
+        axis.scatter(x[mask], np.full(mask.sum(), level), s=8, color="tab:blue", marker="s")
+        axis.text(1.01, level, f"{mask.sum()} of {len(mask)}", transform=axis.get_yaxis_transform(),
+                  va="center", fontsize="small")
+    if output_index is not None:  # x and mask are the top level's
+        axis.scatter(x[mask], [len(masks) - 1], s=60, color="tab:red", marker="*")
+    axis.set_yticks(range(len(masks)), labels)
+    axis.set_xlim(-2, timesteps + 1)
+    axis.set_ylim(-0.6, len(masks) - 0.4)
+    axis.set_xlabel("input timestep (0 = oldest)" + ("; red star: the traced output" if output_index is not None else ""))
     if title:
         axis.set_title(title)
     return figure

@@ -3,13 +3,16 @@
 A stack is a list of ``Stage``s: valid ``"conv"`` layers (stride 1, optional dilation)
 and ``"pool"`` layers (window = stride, as ``MaxPooling1D(n)``). The functions are plain
 arithmetic, so the chapters can answer "how far back does one output see?" instantly.
+``reaching_positions`` also traces causal stacks (``padding="causal"``, chapter 4).
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Stage", "sequence_lengths", "receptive_field", "input_span"]
+import numpy as np
+
+__all__ = ["Stage", "sequence_lengths", "receptive_field", "input_span", "reaching_positions"]
 
 
 class Stage(NamedTuple):
@@ -93,3 +96,58 @@ def input_span(stages: list[Stage], output_index: int) -> tuple[int, int]:
             jump *= stage.size
     start = output_index * jump
     return start, start + receptive_field(stages)
+
+
+def reaching_positions(
+    stages: list[Stage],
+    timesteps: int,
+    output_index: int | None = -1,
+    causal: bool = False,
+) -> list[np.ndarray]:
+    """Which positions of every level of the stack reach one output of its last stage.
+
+    Introduced in chapter 4, to draw which input steps a forecast can see.
+
+    Args:
+        stages: the stack, input side first.
+        timesteps: length of the input sequence.
+        output_index: the output of the last stage to trace back (``-1``: the last
+            step); ``None`` traces every output, as a global pooling layer reads them all.
+        causal: the convolutions use ``padding="causal"`` (zero padding on the left,
+            length unchanged; taps before step 0 read only padding) instead of
+            ``"valid"``. Causal stacks have no pooling stages.
+
+    Returns:
+        One boolean array per level, the input first (``timesteps`` long), then one per
+        stage (the length of its output): True where the position reaches the output.
+
+    Raises:
+        ValueError: for malformed stages, a window longer than the sequence it receives
+            (valid stacks), pooling in a causal stack, or an ``output_index`` out of range.
+    """
+    if not isinstance(timesteps, int) or timesteps < 1:
+        raise ValueError(f"`timesteps` must be an integer >= 1. Received: timesteps={timesteps!r}")
+    if causal:
+        _check(stages)
+        if any(stage.kind == "pool" for stage in stages):
+            raise ValueError("A causal stack here has only 'conv' stages. Received: a 'pool' stage with causal=True")
+        lengths = [timesteps] * len(stages)
+    else:
+        lengths = sequence_lengths(timesteps, stages)
+    masks = [np.zeros(length, dtype=bool) for length in [timesteps, *lengths]]
+    if output_index is None:
+        masks[-1][:] = True
+    elif -len(masks[-1]) <= output_index < len(masks[-1]):
+        masks[-1][output_index] = True
+    else:
+        raise ValueError(f"`output_index` must index the {len(masks[-1])} outputs of the last stage, or be None. "
+                         f"Received: output_index={output_index}")
+    for level in range(len(stages), 0, -1):
+        stage, outputs = stages[level - 1], np.flatnonzero(masks[level])
+        if stage.kind == "pool":
+            inputs = outputs[:, None] * stage.size + np.arange(stage.size)
+        else:
+            taps = np.arange(stage.size) * stage.dilation
+            inputs = outputs[:, None] + (taps - taps[-1] if causal else taps)
+        masks[level - 1][inputs[inputs >= 0]] = True
+    return masks

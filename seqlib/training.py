@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import keras
+import tensorflow as tf
 
 __all__ = ["set_seed", "compile_forecaster", "XLA_MODELS", "EpochTimer", "FitResult", "fit_model", "seconds_per_batch"]
 
@@ -150,6 +151,8 @@ def fit_model(
     if restore_best:
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor=monitor, mode=mode, patience=epochs, restore_best_weights=True))
+    if isinstance(x, tf.data.Dataset):
+        fit_kwargs.setdefault("shuffle", False)  # a dataset brings its own order; Keras would warn
     history = model.fit(x, y, epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_kwargs)
     values = history.history.get(monitor)
     if values is None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 __all__ = [
     "parse_duration",
@@ -525,10 +526,32 @@ class _Windows(keras.utils.PyDataset):
     def _batch_rows(self, index: int) -> np.ndarray:
         raise NotImplementedError
 
+    def _rows_dataset(self) -> tf.data.Dataset:
+        raise NotImplementedError
+
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         if not 0 <= index < len(self):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches")
         return make_batch(self.data, self._batch_rows(index), self.spec, self.target_column)
+
+    def dataset(self) -> tf.data.Dataset:
+        """The same batches as a `tf.data.Dataset` that cuts windows inside TensorFlow.
+
+        Indexing the object (the `PyDataset` way) builds each batch with NumPy in a
+        Python thread; this dataset gathers the windows with `tf.gather` in TensorFlow's
+        own threads and prefetches them, so no Python runs between training steps
+        (`benchmarks/bench_training.py` measures the difference). The batches are
+        identical, in the same order.
+        """
+        data = tf.constant(self.data)
+        offsets = tf.constant(self.spec.sample_offsets)
+        targets = tf.constant(self.data[:, self.target_column])
+        delay = self.spec.delay
+
+        def cut(rows: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+            return tf.gather(data, rows[:, tf.newaxis] + offsets), tf.gather(targets, rows + delay)
+
+        return self._rows_dataset().map(cut, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
 class TrainingWindows(_Windows):
@@ -581,6 +604,16 @@ class TrainingWindows(_Windows):
     def _batch_rows(self, index: int) -> np.ndarray:
         return self.epoch_rows[index]
 
+    def _rows_dataset(self) -> tf.data.Dataset:
+        def next_epoch() -> Any:  # each pass over the dataset is one epoch, then a new draw
+            rows = self.epoch_rows
+            self.on_epoch_end()
+            yield rows
+
+        signature = tf.TensorSpec((self.steps_per_epoch, self.spec.batch_size), tf.int64)
+        rows = tf.data.Dataset.from_generator(next_epoch, output_signature=signature).unbatch()
+        return rows.apply(tf.data.experimental.assert_cardinality(self.steps_per_epoch))  # for Keras's epochs
+
 
 class EvaluationWindows(_Windows):
     """Evaluation batches: every window of a split once, in time order, the last batch partial.
@@ -625,6 +658,9 @@ class EvaluationWindows(_Windows):
     def _batch_rows(self, index: int) -> np.ndarray:
         size = self.spec.batch_size
         return self.rows[index * size : (index + 1) * size]
+
+    def _rows_dataset(self) -> tf.data.Dataset:
+        return tf.data.Dataset.from_tensor_slices(self.rows).batch(self.spec.batch_size)
 
 
 def make_windows(

@@ -60,8 +60,8 @@ def test_committed_notebook_was_executed_in_full_without_errors(chapter):
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_checked_cells_show_nothing_that_depends_on_the_profile(chapter):
-    """nbval compares `# NBVAL_CHECK_OUTPUT` cells in the quick profile with full-profile outputs."""
-    checked = [c.source for c in jupytext.read(chapter).cells if "# NBVAL_CHECK_OUTPUT" in c.source]
-    assert checked, "mark the deterministic cells with # NBVAL_CHECK_OUTPUT"
+    """nbval compares cells tagged `nbval-check-output` in the quick profile with full-profile outputs."""
+    checked = [c.source for c in jupytext.read(chapter).cells if "nbval-check-output" in c.metadata.get("tags", [])]
+    assert checked, "tag the deterministic cells with nbval-check-output"
     for source in checked:
         assert "glue(" not in source and "profile." not in source, source

@@ -374,3 +374,38 @@ def test_make_windows_names_the_split_that_is_too_short():
     spec = WindowSpec(lookback=246, delay=5)
     with pytest.raises(ValueError, match=r"^The val split \(501, 750\): `row_range` = \(501, 750\) is too short"):
         windows.make_windows(DATA, spec, SplitRanges((0, 500), (501, 750), (751, NUM_ROWS)), 0, steps_per_epoch=1)
+
+
+def test_dataset_gives_the_same_batches_as_indexing_epoch_after_epoch():
+    train, val, _ = windows.make_windows(DATA, SPEC, SPLITS, target_column=1, steps_per_epoch=3, seed=4)
+    twin, _, _ = windows.make_windows(DATA, SPEC, SPLITS, target_column=1, steps_per_epoch=3, seed=4)
+    dataset = twin.dataset()
+    for _ in range(2):  # each pass over the dataset is one epoch with fresh draws, as with fit()
+        for (samples, targets), index in zip(dataset.as_numpy_iterator(), range(len(train)), strict=True):
+            np.testing.assert_array_equal(samples, train[index][0])
+            np.testing.assert_array_equal(targets, train[index][1])
+        train.on_epoch_end()
+    batches = list(val.dataset().as_numpy_iterator())
+    assert len(batches) == len(val)
+    for (samples, targets), index in zip(batches, range(len(val))):
+        np.testing.assert_array_equal(samples, val[index][0])
+        np.testing.assert_array_equal(targets, val[index][1])
+
+
+def test_fit_on_the_dataset_matches_fit_on_the_pydataset():
+    data = np.random.default_rng(0).normal(size=(NUM_ROWS, 3)).astype(np.float32)
+
+    def history(use_dataset: bool) -> list[float]:
+        train, val, _ = windows.make_windows(data, SPEC, SPLITS, target_column=1, steps_per_epoch=4, seed=0)
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input(shape=(SPEC.timesteps, 3))
+        model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(inputs)))
+        model.compile(optimizer="rmsprop", loss="mae")
+        if use_dataset:
+            train.on_epoch_end()  # fit() redraws a PyDataset's rows once before its first epoch
+        fit_args = (train.dataset(), val.dataset()) if use_dataset else (train, val)
+        # shuffle=False: fit() would otherwise shuffle a PyDataset's batch order (not its rows)
+        result = model.fit(fit_args[0], validation_data=fit_args[1], epochs=3, verbose=0, shuffle=False)
+        return result.history["loss"] + result.history["val_loss"]
+
+    np.testing.assert_allclose(history(True), history(False), rtol=1e-6)
