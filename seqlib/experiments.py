@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import functools
 import importlib.metadata
 import json
 import logging
@@ -107,7 +108,8 @@ def run_path(folder: Path, profile: str, model: str, dataset: str, seed: int) ->
 
 def sweep_path(folder: Path, profile: str, dataset: str, kernel_size: int, step: str) -> Path:
     """Where one setting of the sweep lives, under ``<folder>/<profile>/sweep/``."""
-    return Path(folder) / profile / "sweep" / f"conv_forecaster-{dataset}-kernel{kernel_size}-step_{step.replace(' ', '_')}.json"
+    name = f"conv_forecaster-{dataset}-kernel{kernel_size}-step_{step.replace(' ', '_')}.json"
+    return Path(folder) / profile / "sweep" / name
 
 
 def window_spec(model: str, period: np.timedelta64) -> windows.WindowSpec:
@@ -265,8 +267,9 @@ def _dataset(series: weather.WeatherSeries) -> dict[str, str]:
 def run_weather_model(model: str, seed: int, profile: config.Profile, series: weather.WeatherSeries) -> dict[str, Any]:
     """Train a forecaster with the chapters' recipe, score the test set, time it at 480 steps.
 
-    The windows are `window_spec`'s; normalisation uses the training rows; the model is
-    compiled by `training.compile_forecaster` after `training.set_seed(seed)` and trained
+    The windows are `window_spec`'s, fed through ``.dataset()`` as in the chapters;
+    normalisation uses the training rows; the model is compiled by
+    `training.compile_forecaster` after `training.set_seed(seed)` and trained
     ``profile.weather_epochs`` epochs of ``profile.steps_per_epoch`` batches. The best
     epoch's weights score the whole test split; the common-sense baseline is scored on the
     same validation and test windows. Last, a fresh copy of the model is timed on batches
@@ -288,11 +291,11 @@ def run_weather_model(model: str, seed: int, profile: config.Profile, series: we
                                             max_eval_batches=profile.max_eval_batches)
     training.set_seed(seed)
     network = training.compile_forecaster(build(series.num_features, spec.timesteps))
-    fit = training.fit_model(network, train, epochs=profile.weather_epochs, validation_data=val)
+    fit = training.fit_model(network, train.dataset(), epochs=profile.weather_epochs, validation_data=val.dataset())
     record = {
         "model": model, "seed": seed, "profile": profile.name, "settings": dataclasses.asdict(profile),
         "dataset": _dataset(series), "metric": "mae", **fit.to_dict(),
-        "test": float(network.evaluate(test, verbose=0)),
+        "test": float(network.evaluate(test.dataset(), verbose=0)),
         "baseline_val": baselines.common_sense_mae(data, spec, val.rows, series.target_index),
         "baseline_test": baselines.common_sense_mae(data, spec, test.rows, series.target_index),
         "parameters": network.count_params(), "timesteps": spec.timesteps, "window": spec.describe(),
@@ -317,9 +320,10 @@ def run_sweep_setting(
         the baseline on the same windows, seconds per epoch (or ``error``).
     """
     started, start = _now(), time.perf_counter()
+    step_rows = windows.parse_duration(step, series.period, "step")
     record: dict[str, Any] = {
         "model": "conv_forecaster", "kernel_size": kernel_size, "step": step,
-        "step_hours": float(windows.parse_duration(step, series.period, "step") * series.period / np.timedelta64(1, "h")),
+        "step_hours": float(step_rows * series.period / np.timedelta64(1, "h")),
         "seed": seed, "profile": profile.name, "dataset": _dataset(series),
         "epochs": profile.explorer_epochs, "steps_per_epoch": profile.explorer_steps,
     }
@@ -404,15 +408,15 @@ def run_experiments(
                 path = run_path(folder, profile.name, key, IMDB_DATASET["key"], seed)
                 if reviews is None and not path.exists():
                     reviews = _load_reviews()
-                save(path, lambda: run_imdb_convnet(seed, profile, reviews))
+                save(path, functools.partial(run_imdb_convnet, seed, profile, reviews))
             else:
                 save(run_path(folder, profile.name, key, series.key, seed),
-                     lambda: run_weather_model(key, seed, profile, series))
+                     functools.partial(run_weather_model, key, seed, profile, series))
     if sweep:
         for kernel_size in SWEEP_KERNEL_SIZES:
             for step in SWEEP_STEPS:
                 save(sweep_path(folder, profile.name, series.key, kernel_size, step),
-                     lambda: run_sweep_setting(kernel_size, step, profile, series))
+                     functools.partial(run_sweep_setting, kernel_size, step, profile, series))
     return written
 
 
@@ -447,7 +451,10 @@ def load_sweep(folder: str | os.PathLike | None = None, profile: str | None = No
 
 @dataclasses.dataclass(frozen=True)
 class Spread:
-    """One metric over seeds: ``format(spread, ".3f")`` gives ``"0.512 (0.503–0.520)"``, mean (min–max)."""
+    """One metric over seeds: ``format(spread, ".3f")`` gives ``"0.512 (0.503–0.520)"``, mean (min–max).
+
+    When every seed gave the same value, as formatted, only that value is shown.
+    """
 
     values: tuple[float, ...]
 
@@ -477,9 +484,10 @@ class Spread:
         return max(self.values)
 
     def __format__(self, spec: str) -> str:
-        if self.n == 1:
+        low, high = format(self.low, spec), format(self.high, spec)
+        if low == high:
             return format(self.mean, spec)
-        return f"{self.mean:{spec}} ({self.low:{spec}}–{self.high:{spec}})"
+        return f"{self.mean:{spec}} ({low}–{high})"
 
 
 SUMMARY_METRICS = ("best_value", "test", "baseline_val", "baseline_test", "best_epoch", "seconds_per_epoch",
@@ -518,14 +526,17 @@ def summarise(records: Sequence[dict[str, Any]], metrics: Sequence[str] = SUMMAR
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The command line: ``python -m seqlib.experiments [--seeds ...] [--models ...] [--profile ...] [--out ...] [--sweep]``."""
+    """The command line: ``python -m seqlib.experiments [--seeds] [--models] [--profile] [--out] [--sweep]``."""
     parser = argparse.ArgumentParser(prog="python -m seqlib.experiments", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run (default: 0 1 2)")
-    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS), help="models to run (default: all)")
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS),
+                        help="models to run (default: all)")
     parser.add_argument("--profile", choices=sorted(config.PROFILES), default=None,
                         help="run profile (default: SEQLIB_PROFILE, else full)")
-    parser.add_argument("--out", default=None, help="results folder (default: SEQLIB_RESULTS_DIR, else results/ in the repository)")
-    parser.add_argument("--sweep", action="store_true", help="also run the kernel size x step sweep of the pure convnet")
+    parser.add_argument("--out", default=None,
+                        help="results folder (default: SEQLIB_RESULTS_DIR, else results/ in the repository)")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also run the kernel size x step sweep of the pure convnet")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     profile = config.get_profile(args.profile)

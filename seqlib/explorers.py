@@ -300,8 +300,10 @@ def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
             if record["error"]:
                 raise ValueError(record["error"])
             fit = training.FitResult(record["history"], record["epoch_seconds"], record["monitor"], record["mode"])
-            return plot_trial(ForecasterTrial(fit, record["baseline_val"], record["timesteps"]),
-                              f"kernel {kernel_size}, step {step_text}")
+            figure = plot_trial(ForecasterTrial(fit, record["baseline_val"], record["timesteps"]),
+                                f"kernel {kernel_size}, step {step_text}")
+            figure.set_size_inches(7.5, 3.6)  # room for the long title
+            return figure
         output = widgets.Output()
         run_in_output(output, work)
         return output

@@ -170,11 +170,11 @@ def dilated_causal_stages(kernel_size: int = 2, dilation_rates: Sequence[int] = 
 def build_dilated_causal_forecaster(
     num_features: int,
     timesteps: int | None = None,
-    filters: int = 32,
+    filters: int = 16,
     kernel_size: int = 2,
     dilation_rates: Sequence[int] = DILATION_RATES,
 ) -> keras.Model:
-    """A WaveNet/TCN-style forecaster: causal Conv1D layers whose dilation doubles, read at the last step.
+    """A WaveNet/TCN-style forecaster: causal, dilated Conv1D layers read at the last step.
 
     Introduced in chapter 4. Each layer's output at step ``t`` depends only on steps
     ``<= t``; doubling the dilation doubles the history per layer, so with the defaults
@@ -185,7 +185,9 @@ def build_dilated_causal_forecaster(
     Args:
         num_features: columns of the weather series.
         timesteps: window length, if known (checked against the dilated kernels).
-        filters: channels of every convolution.
+        filters: channels of every convolution. 16, not the other models' 32: on a CPU,
+            TensorFlow runs dilated convolutions through `SpaceToBatchND`, and eight
+            layers of 32 channels cost about 2.6 times as much per batch as 16.
         kernel_size: taps of every convolution.
         dilation_rates: one convolution per rate, input side first.
 
@@ -195,7 +197,8 @@ def build_dilated_causal_forecaster(
     """
     _check_positive(num_features=num_features, timesteps=timesteps, filters=filters, kernel_size=kernel_size)
     if len(dilation_rates) == 0:
-        raise ValueError("`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). Received: dilation_rates=()")
+        raise ValueError(f"`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). "
+                         f"Received: dilation_rates={dilation_rates!r}")
     _check_positive(**{f"dilation_rates[{index}]": rate for index, rate in enumerate(dilation_rates)})
     stages = dilated_causal_stages(kernel_size, dilation_rates)
     widest = max(stages, key=lambda stage: stage.reach)

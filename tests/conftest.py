@@ -43,6 +43,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every download fail at once, without touching the data folder."""
 
     def refuse(remote: fetch.RemoteFile, directory: Path) -> Path:
-        raise fetch._DownloadFailed("downloads are disabled in this test")
+        raise fetch._DownloadFailed("downloads are disabled in this test", "connect to the internet")
 
     monkeypatch.setattr(fetch, "_download", refuse)

@@ -111,3 +111,42 @@ def test_step_explorer_refuses_a_step_finer_than_the_data(tiny_series):
     step.value = "2 hours"
     output = _press_train(explorer)
     assert "image/png" in output.outputs[0]["data"]
+
+
+def _sweep_record(kernel_size, step, step_hours, error=None):
+    record = {"kernel_size": kernel_size, "step": step, "step_hours": step_hours, "error": error,
+              "dataset": {"key": "tiny", "title": "tiny"}}
+    if error is None:
+        record.update(history={"loss": [0.5, 0.4], "val_loss": [0.45, 0.42]}, epoch_seconds=[1.0, 0.8],
+                      monitor="val_loss", mode="min", baseline_val=0.35, timesteps=int(240 / step_hours))
+    return record
+
+
+def test_sweep_explorer_switches_precomputed_figures_in_the_browser():
+    records = [_sweep_record(5, "1 hour", 1.0), _sweep_record(5, "12 hours", 12.0, error="kernel too long"),
+               _sweep_record(3, "1 hour", 1.0)]  # (3, "12 hours") was not run
+    explorer = explorers.make_sweep_explorer(records)
+    (kernel, step), figures = explorer.children[0].children, explorer.children[1]
+    assert kernel.options == (3, 5) and step.options == ("1 hour", "12 hours")  # steps in time order
+    assert (kernel.value, step.value) == (5, "1 hour")
+    assert figures.selected_index == kernel.index and len(figures.children) == 2
+    shown = {(k, s): figures.children[i].children[j].outputs[0]["data"]
+             for i, k in enumerate(kernel.options) for j, s in enumerate(step.options)}
+    assert "image/png" in shown[5, "1 hour"] and "image/png" in shown[3, "1 hour"]
+    assert "kernel too long" in shown[5, "12 hours"]["text/html"]
+    assert "no result for this setting" in shown[3, "12 hours"]["text/html"]
+
+    links = [state["state"] for state in widgets.Widget.get_manager_state()["state"].values()
+             if state["model_name"] == "LinkModel"]
+    linked = {(tuple(link["source"]), tuple(link["target"])) for link in links}
+    assert ((f"IPY_MODEL_{kernel.model_id}", "index"), (f"IPY_MODEL_{figures.model_id}", "selected_index")) in linked
+    for stack in figures.children:
+        assert ((f"IPY_MODEL_{step.model_id}", "index"), (f"IPY_MODEL_{stack.model_id}", "selected_index")) in linked
+
+
+def test_sweep_explorer_refuses_no_records_and_mixed_datasets():
+    with pytest.raises(ValueError, match="--sweep"):
+        explorers.make_sweep_explorer([])
+    other = {**_sweep_record(3, "1 hour", 1.0), "dataset": {"key": "other", "title": "other"}}
+    with pytest.raises(ValueError, match="one dataset"):
+        explorers.make_sweep_explorer([_sweep_record(3, "1 hour", 1.0), other])
