@@ -62,7 +62,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "quick": Profile(
         name="quick",
-        imdb_epochs=2,
+        imdb_epochs=1,
         weather_epochs=2,
         steps_per_epoch=40,
         max_eval_batches=40,
