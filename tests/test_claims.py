@@ -13,7 +13,7 @@ EXPECTED = {
     ("a", "merra2"): True,
     ("b", "merra2"): True,
     ("c", "merra2"): False,
-    ("d", "imdb"): True,
+    ("d", "imdb"): False,
     ("e", "merra2"): True,
 }
 COMMITTED_PROFILE = "full"
