@@ -42,7 +42,7 @@ NUM_FEATURES = 14
 BOOK_STEPS = 500
 VAL_BATCHES_ALL = 285  # every validation window of MERRA-2 (36,471 rows) at lookback 240
 VAL_BATCHES_CAPPED = 100  # config.PROFILES["full"].max_eval_batches
-BOOK_2017_GPU_SECONDS = {"conv forecaster": "11", "conv+GRU (240 steps)": "57-60"}
+BOOK_2017_GPU_SECONDS = {"conv forecaster": "11s", "conv+GRU (240 steps)": "57-60s"}
 FORECASTERS = (
     ("conv forecaster", models.build_conv_forecaster, 240),
     ("GRU (240 steps)", models.build_gru, 240),
@@ -127,7 +127,7 @@ def main() -> None:
     for name, build, timesteps in FORECASTERS:
         rows[name] = _forecaster_row(name, build, timesteps, series, args.steps, args.repeats)
         print(f"{name:22s}" + "".join(f"{rows[name][c]:11.1f}s" for c in columns)
-              + f"{BOOK_2017_GPU_SECONDS.get(name, '-') + 's':>10s}", flush=True)
+              + f"{BOOK_2017_GPU_SECONDS.get(name, '-'):>10s}", flush=True)
 
     print("\nA book epoch, training + validation: naive (PyDataset, no XLA, every validation window)")
     print("against the book's settings (tf.data, XLA where it helps, 100 validation batches):")
