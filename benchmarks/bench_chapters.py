@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 import yaml
+
+from seqlib import experiments
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -59,8 +60,7 @@ def main() -> None:
     parser.add_argument("chapters", nargs="*", help="chapter paths as in _toc.yml (default: all)")
     args = parser.parse_args()
     env = {**os.environ, "SEQLIB_PROFILE": args.profile, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; profile {args.profile}\n")
+    print(f"machine: {experiments.describe_environment()}; profile {args.profile}\n")
     print(f"{'chapter':32s}{'seconds':>9s}{'peak RSS':>10s}")
     total, failed = 0.0, []
     with tempfile.TemporaryDirectory() as scratch:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -35,23 +34,11 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from seqlib import legacy, windows  # noqa: E402
+from seqlib import experiments, legacy, windows  # noqa: E402
 
 NUM_ROWS, NUM_FEATURES, TARGET_COLUMN = 420_551, 14, 1
 SPEC = windows.WindowSpec(lookback=1440, delay=144, step=6, batch_size=128)
 FIRST_ROW = 200_001 + SPEC.lookback  # the first current row of the 2017 validation generator
-
-
-def cpu_model() -> str:
-    """The CPU's model name, from /proc/cpuinfo where there is one."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def legacy_batches(data: np.ndarray, num_batches: int) -> Iterable[tuple[np.ndarray, np.ndarray]]:
@@ -145,9 +132,7 @@ def main() -> None:
         parser.error(f"need --repeats >= 1 and 1 <= --batches <= {max_batches}")
 
     data = np.random.default_rng(0).standard_normal((NUM_ROWS, NUM_FEATURES), dtype=np.float32)
-    print(f"machine: {cpu_model()}, {os.cpu_count()} cores; {platform.system()} {platform.release()}")
-    print(f"versions: Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"Keras {keras.__version__}, TensorFlow {tf.__version__}")
+    print(f"machine: {experiments.describe_environment()}")
     print(f"data: {NUM_ROWS:,} x {NUM_FEATURES} float32 (seeded random, shaped like Jena)")
     print(f"windows: {SPEC.describe(np.timedelta64(10, 'm'))}")
     print(f"batches: {args.batches} consecutive batches of {SPEC.batch_size} from row {FIRST_ROW:,}")

@@ -45,6 +45,7 @@ __all__ = [
     "window_spec",
     "weather_builder",
     "environment",
+    "describe_environment",
     "write_json_atomic",
     "run_imdb_convnet",
     "run_weather_model",
@@ -171,6 +172,14 @@ def environment() -> dict[str, Any]:
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
     }
+
+
+def describe_environment() -> str:
+    """`environment` in one line, with today's date, for the header of a benchmark table."""
+    env = environment()
+    return (f"{env['cpu']}, {env['cpu_count']} cores, {env['platform']}; Python {env['python']}, "
+            f"TensorFlow {env['tensorflow']}, Keras {env['keras']}, NumPy {env['numpy']}; "
+            f"{datetime.date.today().isoformat()}")
 
 
 def write_json_atomic(path: Path, record: dict[str, Any]) -> None:
@@ -525,10 +534,17 @@ def summarise(records: Sequence[dict[str, Any]], metrics: Sequence[str] = SUMMAR
     return rows
 
 
+def _seed(text: str) -> int:
+    """A seed on the command line: an integer >= 0."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a seed must be an integer >= 0, not {text!r}")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """The command line: ``python -m seqlib.experiments [--seeds] [--models] [--profile] [--out] [--sweep]``."""
     parser = argparse.ArgumentParser(prog="python -m seqlib.experiments", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds to run (default: 0 1 2)")
+    parser.add_argument("--seeds", type=_seed, nargs="+", default=[0, 1, 2], help="seeds to run (default: 0 1 2)")
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS),
                         help="models to run (default: all)")
     parser.add_argument("--profile", choices=sorted(config.PROFILES), default=None,

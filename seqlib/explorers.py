@@ -184,7 +184,7 @@ def plot_trial(trial: ForecasterTrial, title: str) -> Figure:
     """The trial's curves with its baseline and its cost in the title."""
     return plots.plot_history(
         trial.fit, baseline=trial.baseline_mae,
-        title=f"{title}: {trial.timesteps} timesteps, {trial.fit.seconds_per_epoch:.1f} s/epoch, "
+        title=f"{title}\n{trial.timesteps} timesteps, {trial.fit.seconds_per_epoch:.1f} s/epoch, "
               f"best val MAE {trial.fit.best_value:.3f}",
     )
 

@@ -89,6 +89,15 @@ def test_the_2017_story_holds_on_results_that_tell_it():
     assert "MAE 0.500 against 0.360" in verdicts["a", "merra2"].detail
     assert "the GRU takes 2.00× the hybrid's time" in verdicts["c", "merra2"].detail
     assert verdicts["e", "merra2"].numbers["conv_gru MAE"].mean == pytest.approx(0.33)
+    assert "(best epoch 5)" in verdicts["d", "imdb"].detail  # an epoch, not "5.0"
+
+
+def test_ratios_that_differ_over_seeds_show_their_range():
+    records = _weather()
+    for record in records:
+        if record["model"] == "gru":
+            record["seconds_per_batch"] = {0: 0.095, 1: 0.100, 2: 0.105}[record["seed"]]
+    assert "the GRU takes 2.00 (1.90–2.10)× the hybrid's time" in _verdicts(records)["c", "merra2"].detail
 
 
 def test_a_claim_must_hold_in_every_seed():

@@ -1,4 +1,5 @@
 import dataclasses
+import datetime
 import json
 import logging
 import math
@@ -175,3 +176,21 @@ def test_command_line(tmp_path, monkeypatch):
     experiments.main([])
     (model_keys, seeds, _, folder), options = calls[1]
     assert (model_keys, seeds, folder, options) == (list(experiments.MODELS), [0, 1, 2], None, {"sweep": False})
+
+
+@pytest.mark.parametrize("seed", ["-1", "one", "1.5"])
+def test_command_line_refuses_a_bad_seed_with_a_usage_message(seed, capsys, monkeypatch):
+    monkeypatch.setattr(experiments, "run_experiments", lambda *args, **kwargs: pytest.fail("should not run"))
+    with pytest.raises(SystemExit) as exit_info:
+        experiments.main(["--seeds", "0", seed])
+    assert exit_info.value.code == 2
+    assert f"a seed must be an integer >= 0, not '{seed}'" in capsys.readouterr().err
+
+
+def test_benchmark_header_names_the_machine_the_versions_and_the_day(monkeypatch):
+    monkeypatch.setattr(experiments, "environment", lambda: {
+        "cpu": "Test CPU", "cpu_count": 2, "platform": "Linux-x", "python": "3.11.7", "tensorflow": "2.21.0",
+        "keras": "3.15.1", "numpy": "2.0.0"})
+    line = experiments.describe_environment()
+    assert line.startswith("Test CPU, 2 cores, Linux-x; Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1, NumPy 2.0.0; ")
+    assert line.endswith(datetime.date.today().isoformat())
