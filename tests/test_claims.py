@@ -32,7 +32,7 @@ def committed():
     if not _VERDICTS:
         pytest.fail(f"No committed {COMMITTED_PROFILE}-profile results in "
                     f"{experiments.results_dir() / COMMITTED_PROFILE}: run `python -m seqlib.experiments --sweep` "
-                    "(full profile, 2-3 hours on two quiet CPU cores) and commit results/full/.")
+                    "(full profile, about 95 minutes on two quiet CPU cores) and commit results/full/.")
     return _VERDICTS
 
 
@@ -50,6 +50,12 @@ def test_claim_on_the_committed_results(committed, key):
         pytest.fail(f"The committed results give no verdict on claim {key}: are some runs missing?")
     verdict = committed[key]
     assert verdict.holds, verdict.detail
+
+
+def test_committed_results_cover_every_model_over_at_least_three_seeds(committed):
+    summary = experiments.summarise(experiments.load_results(profile=COMMITTED_PROFILE))
+    assert {row["model"] for row in summary} == set(experiments.MODELS)
+    assert all(row["n"] >= 3 for row in summary), {row["model"]: row["seeds"] for row in summary}
 
 
 def test_every_committed_verdict_has_an_expectation(committed):
