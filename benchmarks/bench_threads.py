@@ -31,14 +31,13 @@ def _child(intra: int, inter: int, steps: int, repeats: int) -> None:
 
     tf.config.threading.set_intra_op_parallelism_threads(intra)
     tf.config.threading.set_inter_op_parallelism_threads(inter)
-    from bench_training import FORECASTERS, NUM_FEATURES, train_seconds
-    from seqlib import training, windows
+    from bench_training import FORECASTERS, NUM_FEATURES, train_seconds, training_windows
+    from seqlib import training
 
     series = np.random.default_rng(0).normal(size=(60_000, NUM_FEATURES)).astype("float32")
     seconds = {}
     for name, build, timesteps in FORECASTERS:
-        spec = windows.WindowSpec(lookback=timesteps, delay=24, step=1)
-        train = windows.TrainingWindows(series, spec, (0, len(series)), 1, steps_per_epoch=steps, seed=0)
+        train = training_windows(series, timesteps, steps)
         jit = training.compile_forecaster(build(NUM_FEATURES, timesteps)).jit_compile
         seconds[name] = train_seconds(lambda: build(NUM_FEATURES, timesteps), {"x": train.dataset().repeat()},  # noqa: B023
                                       steps, repeats, jit, {"loss": "mae"})

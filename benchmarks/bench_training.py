@@ -113,10 +113,16 @@ def _val_seconds(model, dataset, steps: int, repeats: int, batches: int) -> floa
     return _epoch_seconds(run, steps, batches, repeats)
 
 
+def training_windows(series, timesteps: int, steps: int) -> windows.TrainingWindows:
+    """Training windows of ``timesteps`` hourly steps over the whole series, ``steps`` batches per epoch."""
+    spec = windows.WindowSpec(lookback=timesteps, delay=24, step=1)
+    return windows.TrainingWindows(series, spec, (0, len(series)), 1, steps_per_epoch=steps, seed=0)
+
+
 def _forecaster_row(name, build, timesteps, series, steps, repeats) -> dict[str, float]:
     """Seconds per book epoch of one forecaster, every variant."""
-    spec = windows.WindowSpec(lookback=timesteps, delay=24, step=1)
-    train = windows.TrainingWindows(series, spec, (0, len(series)), 1, steps_per_epoch=steps, seed=0)
+    train = training_windows(series, timesteps, steps)
+    spec = train.spec
     samples, targets = windows.make_batch(series, train.epoch_rows.ravel(), spec, 1)
     in_memory = tf.data.Dataset.from_tensor_slices((samples, targets)).batch(128, drop_remainder=True).cache()
     dataset = train.dataset().repeat()
