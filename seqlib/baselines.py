@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlib.windows import WindowSpec, _check_rows
+from seqlib.windows import WindowSpec, check_rows
 
 __all__ = ["common_sense_predictions", "common_sense_mae"]
 
@@ -18,9 +18,8 @@ def common_sense_predictions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predict each window's target as the last value of the target column in the window.
 
-    The last timestep of the window of row ``r`` is row ``r + spec.sample_offsets[-1]``
-    (``r - 6`` with the book's step of 6, ``r - 1`` at step 1): the book's
-    ``samples[:, -1, 1]``.
+    The last timestep of the window of row ``r`` is row ``r`` itself, at every step: the
+    book's ``samples[:, -1, 1]``, forecasting exactly ``spec.delay`` rows ahead.
 
     Args:
         data: array of shape (rows, features), usually normalised.
@@ -36,8 +35,8 @@ def common_sense_predictions(
             or target of `rows` falls outside `data`.
     """
     data = np.asarray(data)
-    rows, target_column = _check_rows(data, rows, spec, target_column)
-    predictions = data[rows + spec.sample_offsets[-1], target_column]
+    rows, target_column = check_rows(data, rows, spec, target_column)
+    predictions = data[rows, target_column]
     return predictions, data[rows + spec.delay, target_column]
 
 

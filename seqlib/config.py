@@ -1,8 +1,10 @@
 """Run profiles: how long the book trains, chosen by ``SEQLIB_PROFILE``.
 
-``full`` (the default) uses the book's sizes: 10 IMDB epochs, 20 weather epochs of
-500 batches. ``quick`` keeps the same data and the same models but trains for fewer
-steps and epochs, so that every chapter runs in a few minutes (CI uses it).
+``full`` (the default) trains every reported model by one stopping rule: until its
+validation score has not improved for 4 epochs, at most 40 epochs (weather epochs of
+500 batches), keeping the weights of its best epoch. ``quick`` keeps the same data and
+the same models but trains for fewer steps and epochs, so that every chapter runs in a
+few minutes (CI uses it).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ class Profile:
 
     Attributes:
         name: ``"full"`` or ``"quick"``.
-        imdb_epochs: epochs of the IMDB convnet's first run (chapter 1).
-        weather_epochs: epochs of each weather forecaster.
+        imdb_max_epochs: the epoch cap of the IMDB models (chapter 1).
+        weather_max_epochs: the epoch cap of the weather forecasters.
+        patience: stop when the validation score has not improved for this many
+            epochs (the stopping rule of every reported model; best weights restored).
         steps_per_epoch: training batches of 128 windows drawn per weather epoch.
         max_eval_batches: cap on validation batches per weather epoch, evenly spaced
             over the split; ``None`` scores every window. Test sets are always scored
@@ -33,8 +37,9 @@ class Profile:
     """
 
     name: str
-    imdb_epochs: int
-    weather_epochs: int
+    imdb_max_epochs: int
+    weather_max_epochs: int
+    patience: int
     steps_per_epoch: int
     max_eval_batches: int | None
     probe_epochs: int
@@ -52,8 +57,9 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "full": Profile(
         name="full",
-        imdb_epochs=10,
-        weather_epochs=20,
+        imdb_max_epochs=40,
+        weather_max_epochs=40,
+        patience=4,
         steps_per_epoch=500,
         max_eval_batches=100,
         probe_epochs=5,
@@ -62,8 +68,9 @@ PROFILES: dict[str, Profile] = {
     ),
     "quick": Profile(
         name="quick",
-        imdb_epochs=1,
-        weather_epochs=2,
+        imdb_max_epochs=1,
+        weather_max_epochs=2,
+        patience=1,
         steps_per_epoch=40,
         max_eval_batches=40,
         probe_epochs=1,

@@ -1,81 +1,39 @@
-"""Interactive explorers: pure functions that do the work, and thin ipywidgets around them.
+"""Interactive explorers: thin ipywidgets around the recipe and the geometry.
 
-Every ``*_trial`` function is plain Python (testable without widgets); every
-``make_*_explorer`` wraps one in controls and turns a ``ValueError`` (an impossible
-combination of settings) into a message shown in the widget instead of a traceback.
+Each ``make_*_explorer`` wraps functions that live where their concept lives
+(`seqlib.recipe` trains, `seqlib.receptive_field` measures) in controls, and turns a
+``ValueError`` (an impossible combination of settings) into a message shown in the
+widget instead of a traceback. `make_sweep_explorer` needs no kernel at all: it switches
+precomputed figures in the browser.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import html
 import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import keras
-import numpy as np
 from IPython.display import HTML, Image
 from matplotlib.figure import Figure
 
-from seqlib import baselines, models, plots, training, windows
-from seqlib.receptive_field import receptive_field, sequence_lengths
+from seqlib import config, models, plots, recipe, training, windows
+from seqlib.receptive_field import conv_geometry, dilated_geometry
 
 __all__ = [
-    "imdb_kernel_trial",
+    "run_in_output",
+    "imdb_trial",
     "make_imdb_explorer",
-    "ForecasterTrial",
-    "conv_geometry",
     "forecaster_trial",
+    "describe_conv_geometry",
     "make_conv_explorer",
     "make_step_explorer",
-    "plot_trial",
-    "run_in_output",
     "make_sweep_explorer",
-    "dilated_geometry",
+    "parse_rates",
     "make_dilation_explorer",
 ]
-
-
-def imdb_kernel_trial(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    kernel_size: int,
-    maxlen: int,
-    epochs: int,
-    seed: int = 0,
-) -> training.FitResult:
-    """Train the book's IMDB convnet with another kernel size on the last ``maxlen`` words.
-
-    Args:
-        x_train, y_train, x_val, y_val: padded reviews (pre-padded, as
-            ``keras.utils.pad_sequences`` makes them) and labels.
-        kernel_size: width of both convolution windows, in words.
-        maxlen: how many of the last words of each review the model reads.
-        epochs: training epochs.
-        seed: random seed of the run.
-
-    The optimizer is RMSprop at 1e-3, ten times the book's rate, so that a run of one
-    or two epochs on a subset learns enough to compare settings.
-
-    Returns:
-        The run's ``FitResult`` (monitoring validation accuracy).
-
-    Raises:
-        ValueError: if ``maxlen`` exceeds the padded length, or the kernels do not fit.
-    """
-    if not 1 <= maxlen <= x_train.shape[1]:
-        raise ValueError(f"`maxlen` must be between 1 and {x_train.shape[1]}. Received: maxlen={maxlen}")
-    training.set_seed(seed)
-    model = models.build_imdb_convnet(num_words=int(x_train.max()) + 1, maxlen=maxlen, kernel_size=kernel_size)
-    model.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss="binary_crossentropy", metrics=["accuracy"])
-    return training.fit_model(
-        model, x_train[:, -maxlen:], y_train, epochs=epochs, batch_size=128,
-        validation_data=(x_val[:, -maxlen:], y_val), monitor="val_accuracy", mode="max",
-    )
 
 
 def run_in_output(output: widgets.Output, work: Callable[[], Figure]) -> None:
@@ -91,112 +49,92 @@ def run_in_output(output: widgets.Output, work: Callable[[], Figure]) -> None:
     output.append_display_data(Image(data=buffer.getvalue(), format="png"))
 
 
+def imdb_trial(reviews: recipe.Reviews, kernel_size: int, maxlen: int, profile: config.Profile) -> Figure:
+    """The IMDB convnet's short retrain with another kernel size and review length, as a figure.
+
+    RMSprop at 1e-3, ten times the book's rate, for ``profile.explorer_epochs`` epochs, so
+    that a run on a subset of the reviews learns enough to compare settings.
+
+    Raises:
+        ValueError: if ``maxlen`` exceeds the padded length, or the kernels do not fit.
+    """
+    run = recipe.train_classifier(
+        "imdb_convnet", reviews, 0, profile,
+        build=functools.partial(models.build_imdb_convnet, kernel_size=kernel_size), maxlen=maxlen,
+        learning_rate=1e-3, max_epochs=profile.explorer_epochs, patience=None, score_test=False,
+        time_step=False)
+    return plots.plot_history(run.fit, metrics=("loss", "accuracy"),
+                              labels={"loss": "binary cross-entropy"},
+                              title=f"kernel size {kernel_size}, last {maxlen} words")
+
+
 def make_imdb_explorer(
-    x_train: np.ndarray,
-    y_train: np.ndarray,
-    x_val: np.ndarray,
-    y_val: np.ndarray,
-    epochs: int,
+    reviews: recipe.Reviews,
+    profile: config.Profile,
     kernel_sizes: tuple[int, ...] = (3, 5, 7, 9, 15, 25),
     maxlens: tuple[int, ...] = (20, 50, 100, 200, 500),
 ) -> widgets.VBox:
-    """Controls for ``imdb_kernel_trial``: pick a kernel size and review length, press Train."""
+    """Controls for `imdb_trial`: pick a kernel size and review length, press Train."""
     kernel = widgets.SelectionSlider(options=kernel_sizes, value=7 if 7 in kernel_sizes else kernel_sizes[0],
                                      description="kernel size")
     maxlen = widgets.SelectionSlider(options=maxlens, value=max(maxlens), description="words read")
     button = widgets.Button(description="Train", icon="play")
     output = widgets.Output()
-
-    def train(_: Any = None) -> None:
-        run_in_output(output, lambda: plots.plot_history(
-            imdb_kernel_trial(x_train, y_train, x_val, y_val, kernel.value, maxlen.value, epochs),
-            metrics=("loss", "accuracy"),
-            title=f"kernel size {kernel.value}, last {maxlen.value} words",
-        ))
-
-    button.on_click(train)
+    button.on_click(lambda _: run_in_output(output, lambda: imdb_trial(reviews, kernel.value, maxlen.value,
+                                                                        profile)))
     return widgets.VBox([widgets.HBox([kernel, maxlen, button]), output])
 
 
-def conv_geometry(lookback: str, step: str, kernel_size: int, period: np.timedelta64) -> dict[str, Any]:
-    """What the pure convnet of chapter 2 sees for a lookback, a step and a kernel size.
-
-    Returns:
-        ``timesteps`` of a window, the sequence ``lengths`` after each conv/pool stage,
-        the ``receptive_field`` of one output in timesteps, and ``field_duration``, the
-        same in hours.
-
-    Raises:
-        ValueError: if the step is not a whole number of rows, is longer than the
-            lookback, or the kernels do not fit in the window.
-    """
-    spec = windows.WindowSpec.from_durations(lookback, 0, step, period)
-    stages = models.conv_forecaster_stages(kernel_size)
-    field = receptive_field(stages)
-    step_hours = spec.step * period / np.timedelta64(1, "h")
-    return {
-        "timesteps": spec.timesteps,
-        "lengths": sequence_lengths(spec.timesteps, stages),
-        "receptive_field": field,
-        "field_hours": field * step_hours,
-    }
-
-
-@dataclasses.dataclass
-class ForecasterTrial:
-    """A short training run of a forecaster, next to the common-sense baseline on the same windows."""
-
-    fit: training.FitResult
-    baseline_mae: float
-    timesteps: int
-
-
 def forecaster_trial(
-    data: np.ndarray,
-    splits: windows.SplitRanges,
-    target_column: int,
-    spec: windows.WindowSpec,
-    build: Callable[[int, int], keras.Model],
-    epochs: int,
-    steps_per_epoch: int,
-    max_eval_batches: int | None,
-    seed: int = 0,
-) -> ForecasterTrial:
-    """Train ``build(num_features, timesteps)`` on windows of ``spec`` and score it on validation.
+    key: str,
+    weather_data: recipe.WeatherData,
+    profile: config.Profile,
+    step: str,
+    lookback: str = "10 days",
+    **build_options: Any,
+) -> Figure:
+    """A forecaster's short retrain on windows of another step, as a figure.
 
-    The model is compiled like the book's forecasters (`training.compile_forecaster`).
+    `recipe.train_forecaster` with the explorer's budget (``profile.explorer_epochs``
+    epochs of ``profile.explorer_steps`` batches, every epoch kept), seed 0, forecasting
+    24 hours after the last reading.
+
+    Args:
+        key: the model's registry key.
+        weather_data: from `recipe.prepare_weather`.
+        profile: the run profile.
+        step: the time between two timesteps of a window.
+        lookback: how far back a window reaches.
+        **build_options: passed to the model's builder (e.g. ``kernel_size``).
 
     Raises:
-        ValueError: if the windows do not fit the splits or the model does not fit the
-            windows (e.g. a kernel longer than the sequence).
+        ValueError: if the step is not a whole number of rows, or the model does not fit
+            the windows.
     """
-    training.set_seed(seed)
-    model = build(data.shape[1], spec.timesteps)
-    train, val, _ = windows.make_windows(data, spec, splits, target_column, steps_per_epoch=steps_per_epoch,
-                                         seed=seed, max_eval_batches=max_eval_batches)
-    baseline_mae = baselines.common_sense_mae(data, spec, val.rows, target_column)
-    training.compile_forecaster(model)
-    fit = training.fit_model(model, train.dataset(), epochs=epochs, validation_data=val.dataset())
-    return ForecasterTrial(fit, baseline_mae, spec.timesteps)
+    spec = windows.WindowSpec.from_durations(lookback, models.FORECAST_DELAY, step, weather_data.series.period)
+    entry = models.get_entry(key)
+    run = recipe.train_forecaster(
+        key, weather_data, 0, profile, spec=spec, build=functools.partial(entry.build, **build_options),
+        max_epochs=profile.explorer_epochs, steps_per_epoch=profile.explorer_steps, patience=None,
+        score_test=False, time_step=False)
+    settings = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in build_options.items())
+    return plots.plot_trial(run.fit, run.record["baseline_val"], spec.timesteps,
+                            f"{entry.title}, {', '.join(filter(None, [settings, f'{lookback} at step {step}']))}")
 
 
-def plot_trial(trial: ForecasterTrial, title: str) -> Figure:
-    """The trial's curves with its baseline and its cost in the title."""
-    return plots.plot_history(
-        trial.fit, baseline=trial.baseline_mae,
-        title=f"{title}\n{trial.timesteps} timesteps, {trial.fit.seconds_per_epoch:.1f} s/epoch, "
-              f"best val MAE {trial.fit.best_value:.3f}",
-    )
+def describe_conv_geometry(step: str, kernel_size: int, period: Any) -> str:
+    """The pure convnet's geometry for a step and a kernel size, as one line of HTML."""
+    try:
+        shape = conv_geometry("10 days", step, kernel_size, period)
+    except ValueError as error:
+        return f"<b>Cannot use these settings:</b> {html.escape(str(error))}"
+    return (f"window: <b>{shape['timesteps']}</b> timesteps; after each conv/pool stage: {shape['lengths']}; "
+            f"one output sees <b>{shape['receptive_field']}</b> timesteps = {shape['field_hours']:g} hours")
 
 
 def make_conv_explorer(
-    data: np.ndarray,
-    splits: windows.SplitRanges,
-    target_column: int,
-    period: np.timedelta64,
-    epochs: int,
-    steps_per_epoch: int,
-    max_eval_batches: int | None,
+    weather_data: recipe.WeatherData,
+    profile: config.Profile,
     kernel_sizes: Sequence[int] = (3, 5, 7, 9, 15, 25),
     steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours", "12 hours"),
 ) -> widgets.VBox:
@@ -208,43 +146,22 @@ def make_conv_explorer(
     geometry = widgets.HTML()
     button = widgets.Button(description="Train", icon="play")
     output = widgets.Output()
+    period = weather_data.series.period
 
     def describe(_: Any = None) -> None:
-        try:
-            shape = conv_geometry("10 days", step.value, kernel.value, period)
-        except ValueError as error:
-            geometry.value = f"<b>Cannot use these settings:</b> {html.escape(str(error))}"
-            return
-        geometry.value = (
-            f"window: <b>{shape['timesteps']}</b> timesteps; after each conv/pool stage: {shape['lengths']}; "
-            f"one output sees <b>{shape['receptive_field']}</b> timesteps = {shape['field_hours']:g} hours"
-        )
-
-    def train(_: Any = None) -> None:
-        def work() -> Figure:
-            spec = windows.WindowSpec.from_durations("10 days", "24 hours", step.value, period)
-            trial = forecaster_trial(
-                data, splits, target_column, spec,
-                lambda features, timesteps: models.build_conv_forecaster(features, timesteps, kernel_size=kernel.value),
-                epochs, steps_per_epoch, max_eval_batches)
-            return plot_trial(trial, f"kernel {kernel.value}, step {step.value}")
-        run_in_output(output, work)
+        geometry.value = describe_conv_geometry(step.value, kernel.value, period)
 
     kernel.observe(describe, "value")
     step.observe(describe, "value")
-    button.on_click(train)
+    button.on_click(lambda _: run_in_output(output, lambda: forecaster_trial(
+        "conv_forecaster", weather_data, profile, step.value, kernel_size=kernel.value)))
     describe()
     return widgets.VBox([widgets.HBox([kernel, step, button]), geometry, output])
 
 
 def make_step_explorer(
-    data: np.ndarray,
-    splits: windows.SplitRanges,
-    target_column: int,
-    period: np.timedelta64,
-    epochs: int,
-    steps_per_epoch: int,
-    max_eval_batches: int | None,
+    weather_data: recipe.WeatherData,
+    profile: config.Profile,
     lookback: str = "10 days",
     steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours"),
 ) -> widgets.VBox:
@@ -253,16 +170,8 @@ def make_step_explorer(
                                    description="step")
     button = widgets.Button(description="Train", icon="play")
     output = widgets.Output()
-
-    def train(_: Any = None) -> None:
-        def work() -> Figure:
-            spec = windows.WindowSpec.from_durations(lookback, "24 hours", step.value, period)
-            trial = forecaster_trial(data, splits, target_column, spec, models.build_conv_gru,
-                                     epochs, steps_per_epoch, max_eval_batches)
-            return plot_trial(trial, f"conv+GRU, {lookback} at step {step.value}")
-        run_in_output(output, work)
-
-    button.on_click(train)
+    button.on_click(lambda _: run_in_output(output, lambda: forecaster_trial(
+        "conv_gru", weather_data, profile, step.value, lookback)))
     return widgets.VBox([widgets.HBox([step, button]), output])
 
 
@@ -270,10 +179,10 @@ def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
     """Kernel size and step of the pure convnet, from precomputed runs: works on a static page.
 
     Each record of ``python -m seqlib.experiments --sweep`` (see
-    `seqlib.experiments.load_sweep`) becomes a figure of its validation curve against the
-    baseline on its windows (`plot_trial`), or a message for a setting whose kernels do not
-    fit the window. The figures sit in one `widgets.Stack` per kernel size, inside a
-    `Stack` of kernel sizes; `widgets.jslink` ties each slider's ``index`` to the stacks'
+    `seqlib.results.load_sweep`) becomes a figure of its validation curve against the
+    baseline on its windows, or a message for a setting whose kernels do not fit the
+    window. The figures sit in one `widgets.Stack` per kernel size, inside a `Stack` of
+    kernel sizes; `widgets.jslink` ties each slider's ``index`` to the stacks'
     ``selected_index``, so the browser switches figures without a running kernel.
 
     Raises:
@@ -300,8 +209,8 @@ def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
             if record["error"]:
                 raise ValueError(record["error"])
             fit = training.FitResult(record["history"], record["epoch_seconds"], record["monitor"], record["mode"])
-            figure = plot_trial(ForecasterTrial(fit, record["baseline_val"], record["timesteps"]),
-                                f"kernel {kernel_size}, step {step_text}")
+            figure = plots.plot_trial(fit, record["baseline_val"], record["timesteps"],
+                                      f"kernel {kernel_size}, step {step_text}")
             figure.set_size_inches(7.5, 3.6)  # room for the long title
             return figure
         output = widgets.Output()
@@ -318,35 +227,16 @@ def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
     return widgets.VBox([widgets.HBox([kernel, step]), figures])
 
 
-def dilated_geometry(
-    kernel_size: int,
-    dilation_rates: Sequence[int],
-    timesteps: int = 240,
-    num_features: int = 14,
-) -> dict[str, Any]:
-    """What chapter 4's dilated causal forecaster sees of a window, without training.
-
-    Returns:
-        The ``stages``, the ``receptive_field`` of the last step in timesteps,
-        ``window_seen``: how many of the window's timesteps reach the last step, and the
-        ``parameters`` of ``models.build_dilated_causal_forecaster`` on ``num_features`` columns.
+def parse_rates(text: str) -> tuple[int, ...]:
+    """Dilation rates typed as text ("1, 2, 4, 8") as integers.
 
     Raises:
-        ValueError: as ``models.build_dilated_causal_forecaster`` (non-positive sizes or
-            rates, or a dilated kernel longer than the window).
+        ValueError: if the text is not whole numbers separated by commas or spaces.
     """
-    model = models.build_dilated_causal_forecaster(num_features, timesteps, kernel_size=kernel_size,
-                                                   dilation_rates=dilation_rates)
-    stages = models.dilated_causal_stages(kernel_size, dilation_rates)
-    field = receptive_field(stages)
-    return {"stages": stages, "receptive_field": field, "window_seen": min(field, timesteps),
-            "parameters": model.count_params()}
-
-
-def _parse_rates(text: str) -> tuple[int, ...]:
     parts = text.replace(",", " ").split()
     if not parts or not all(part.isdigit() for part in parts):
-        raise ValueError(f"Dilation rates must be whole numbers separated by commas, e.g. 1, 2, 4, 8. Received: {text!r}")
+        raise ValueError("Dilation rates must be whole numbers separated by commas, e.g. 1, 2, 4, 8. "
+                         f"Received: {text!r}")
     return tuple(int(part) for part in parts)
 
 
@@ -364,7 +254,7 @@ def make_dilation_explorer(
 
     def update(_: Any = None) -> None:
         def work() -> Figure:
-            shape = dilated_geometry(kernel.value, _parse_rates(rates.value), timesteps)
+            shape = dilated_geometry(kernel.value, parse_rates(rates.value), timesteps)
             summary.value = (
                 f"{len(shape['stages'])} causal layers, {shape['parameters']:,} parameters on 14 features; the last "
                 f"step sees <b>{shape['window_seen']}</b> of the window's {timesteps} timesteps "

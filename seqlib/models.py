@@ -1,20 +1,39 @@
-"""Builders of the book's Keras models (uncompiled Functional models).
+"""The book's Keras models: builders (uncompiled Functional models) and one registry.
 
-Each builder returns the architecture of section 6.4 (or of the GRU it is compared
-with, from section 6.3), with today's Keras 3 API. The chapters compile and train them.
+Each builder returns an architecture of section 6.4 (or of the recurrent networks it is
+compared with, from sections 6.2-6.3), with today's Keras 3 API. `REGISTRY` says, once
+for every model the book reports, its title, builder, task, optimizer settings and the
+windows it reads; `seqlib.recipe` trains them from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
-from seqlib.receptive_field import Stage, sequence_lengths
+from seqlib.receptive_field import (
+    DILATION_RATES,
+    check_dilated_stack,
+    conv_forecaster_stages,
+    conv_gru_stages,
+    dilated_causal_stages,
+    imdb_convnet_stages,
+    sequence_lengths,
+)
+from seqlib.windows import WindowSpec
 
 __all__ = [
+    "ModelEntry",
+    "REGISTRY",
+    "FORECAST_DELAY",
+    "get_entry",
     "build_imdb_convnet",
+    "build_imdb_lstm",
+    "CONV_HEADS",
     "build_conv_forecaster",
     "build_conv_gru",
     "build_gru",
@@ -26,30 +45,10 @@ __all__ = [
     "dilated_causal_stages",
 ]
 
-# Chapter 4's default dilations: doubling from 1 to 128, so that kernel-2 layers see
-# 256 steps, more than the 240-step windows (10 days at 1 hour) of chapters 2-3.
-DILATION_RATES = (1, 2, 4, 8, 16, 32, 64, 128)
-
-
 def _check_positive(**values: int | None) -> None:
     for name, value in values.items():
         if value is not None and (not isinstance(value, int) or value < 1):
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
-
-
-def imdb_convnet_stages(kernel_size: int = 7, pool_size: int = 5) -> list[Stage]:
-    """The convolution and pooling stages of ``build_imdb_convnet`` (before global pooling)."""
-    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
-
-
-def conv_forecaster_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
-    """The stages of ``build_conv_forecaster`` (before global pooling)."""
-    return [Stage("conv", kernel_size), Stage("pool", pool_size)] * 2 + [Stage("conv", kernel_size)]
-
-
-def conv_gru_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
-    """The convolutional front-end of ``build_conv_gru`` (what feeds the GRU)."""
-    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
 
 
 def build_imdb_convnet(
@@ -85,24 +84,56 @@ def build_imdb_convnet(
     return keras.Model(inputs, outputs, name="imdb_convnet")
 
 
+def build_imdb_lstm(
+    num_words: int = 10_000, maxlen: int = 500, embedding_dim: int = 32, units: int = 32
+) -> keras.Model:
+    """The recurrent IMDB classifier of section 6.2: embedding, ``LSTM(32)``, a sigmoid output.
+
+    Section 6.4 says its convnet is "much faster" than a recurrent network at about the
+    same accuracy; chapter 1 measures both, side by side, with the same recipe.
+
+    Raises:
+        ValueError: if a size is not a positive integer.
+    """
+    _check_positive(num_words=num_words, maxlen=maxlen, embedding_dim=embedding_dim, units=units)
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+    x = layers.Embedding(num_words, embedding_dim)(inputs)
+    x = layers.LSTM(units)(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
+    return keras.Model(inputs, outputs, name="imdb_lstm")
+
+
+CONV_HEADS = ("global_max", "flatten")
+
+
 def build_conv_forecaster(
     num_features: int,
     timesteps: int | None = None,
     filters: int = 32,
     kernel_size: int = 5,
     pool_size: int = 3,
+    head: str = "global_max",
 ) -> keras.Model:
     """The book's pure convnet forecaster: three Conv1D layers, global max pooling.
 
     Args:
         num_features: columns of the weather series.
-        timesteps: window length, if known (checked against the kernels).
+        timesteps: window length, if known (checked against the kernels; required for
+            the ``"flatten"`` head).
+        head: ``"global_max"`` (the book's: each filter's strongest response, wherever
+            it is) or ``"flatten"`` (every position of the last Conv1D feeds the output,
+            so the model knows *where* a pattern was; chapter 2's order test).
 
     Raises:
-        ValueError: for non-positive sizes, or kernels longer than the sequence.
+        ValueError: for non-positive sizes, kernels longer than the sequence, an unknown
+            head, or the ``"flatten"`` head without ``timesteps``.
     """
     _check_positive(num_features=num_features, timesteps=timesteps, filters=filters,
                     kernel_size=kernel_size, pool_size=pool_size)
+    if head not in CONV_HEADS:
+        raise ValueError(f"`head` must be one of {list(CONV_HEADS)}. Received: head={head!r}")
+    if head == "flatten" and timesteps is None:
+        raise ValueError("The 'flatten' head needs the window length: pass `timesteps`.")
     if timesteps is not None:
         sequence_lengths(timesteps, conv_forecaster_stages(kernel_size, pool_size))
     inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
@@ -111,9 +142,10 @@ def build_conv_forecaster(
         x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
         x = layers.MaxPooling1D(pool_size)(x)
     x = layers.Conv1D(filters, kernel_size, activation="relu")(x)
-    x = layers.GlobalMaxPooling1D()(x)
+    x = layers.GlobalMaxPooling1D()(x) if head == "global_max" else layers.Flatten()(x)
     outputs = layers.Dense(1, name="temperature")(x)
-    return keras.Model(inputs, outputs, name="conv_forecaster")
+    name = "conv_forecaster" if head == "global_max" else "conv_forecaster_flatten"
+    return keras.Model(inputs, outputs, name=name)
 
 
 def build_conv_gru(
@@ -158,15 +190,6 @@ def build_gru(num_features: int, timesteps: int | None = None, units: int = 32) 
     return keras.Model(inputs, outputs, name="gru")
 
 
-def dilated_causal_stages(kernel_size: int = 2, dilation_rates: Sequence[int] = DILATION_RATES) -> list[Stage]:
-    """The causal convolutions of ``build_dilated_causal_forecaster``, one per dilation rate.
-
-    With ``padding="causal"`` each layer keeps the sequence length, so the stages are
-    used with ``causal=True`` in ``seqlib.receptive_field.reaching_positions`` (chapter 4).
-    """
-    return [Stage("conv", kernel_size, rate) for rate in dilation_rates]
-
-
 def build_dilated_causal_forecaster(
     num_features: int,
     timesteps: int | None = None,
@@ -186,8 +209,9 @@ def build_dilated_causal_forecaster(
         num_features: columns of the weather series.
         timesteps: window length, if known (checked against the dilated kernels).
         filters: channels of every convolution. 16, not the other models' 32: on a CPU,
-            TensorFlow runs dilated convolutions through `SpaceToBatchND`, and eight
-            layers of 32 channels cost about 2.6 times as much per batch as 16.
+            TensorFlow runs dilated convolutions through `SpaceToBatchND`, so eight
+            layers of 32 channels cost several times as much per batch as 16
+            (`benchmarks/bench_training.py`).
         kernel_size: taps of every convolution.
         dilation_rates: one convolution per rate, input side first.
 
@@ -196,22 +220,85 @@ def build_dilated_causal_forecaster(
             longer than the window (its oldest tap would read only zero padding).
     """
     _check_positive(num_features=num_features, timesteps=timesteps, filters=filters, kernel_size=kernel_size)
-    if len(dilation_rates) == 0:
-        raise ValueError(f"`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). "
-                         f"Received: dilation_rates={dilation_rates!r}")
-    _check_positive(**{f"dilation_rates[{index}]": rate for index, rate in enumerate(dilation_rates)})
-    stages = dilated_causal_stages(kernel_size, dilation_rates)
-    widest = max(stages, key=lambda stage: stage.reach)
-    if timesteps is not None and widest.reach > timesteps:
-        raise ValueError(
-            f"The causal kernel with dilation {widest.dilation} spans {widest.reach} steps "
-            f"((kernel_size - 1) * dilation + 1 with kernel_size={kernel_size}), more than the window "
-            f"(timesteps={timesteps}): its oldest tap would read only zero padding. Use smaller dilation "
-            "rates or kernel, or a longer window."
-        )
+    check_dilated_stack(kernel_size, dilation_rates, timesteps)
     inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
     x = inputs
     for rate in dilation_rates:
         x = layers.Conv1D(filters, kernel_size, padding="causal", dilation_rate=rate, activation="relu")(x)
     outputs = layers.Dense(1, name="temperature")(x[:, -1, :])
     return keras.Model(inputs, outputs, name="dilated_causal")
+
+
+
+FORECAST_DELAY = "24 hours"
+"""How far after a window's last reading every forecaster predicts the temperature."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelEntry:
+    """One model the book reports: its name, builder, task and training settings.
+
+    Attributes:
+        key: the name in result files (``"gru"``).
+        title: the name readers see (``"GRU"``).
+        build: the builder: ``build(num_features, timesteps)`` for a forecaster,
+            ``build(num_words=..., maxlen=...)`` for an IMDB model.
+        task: ``"imdb"`` or ``"weather"``.
+        learning_rate: RMSprop's learning rate (the 2017 book's for that model).
+        windows: for a forecaster, ``(lookback, step)`` durations to try in order; the
+            first whose step is a whole number of rows of the series is used.
+        chapter: where the book introduces it.
+    """
+
+    key: str
+    title: str
+    build: Callable[..., keras.Model]
+    task: str
+    learning_rate: float
+    windows: tuple[tuple[str, str], ...] = ()
+    chapter: str = ""
+
+    def window_spec(self, period: np.timedelta64) -> WindowSpec:
+        """The windows this forecaster reads on a series sampled every ``period``.
+
+        Raises:
+            ValueError: for an IMDB model, or if no window of the entry fits the period.
+        """
+        errors = []
+        for lookback, step in self.windows:
+            try:
+                return WindowSpec.from_durations(lookback, FORECAST_DELAY, step, period)
+            except ValueError as error:
+                errors.append(str(error))
+        raise ValueError(f"No window of the model {self.key!r} fits rows of {period}: {'; '.join(errors)}")
+
+
+_TEN_DAYS_HOURLY = (("10 days", "1 hour"),)
+
+REGISTRY: dict[str, ModelEntry] = {entry.key: entry for entry in (
+    ModelEntry("imdb_convnet", "IMDB convnet", build_imdb_convnet, "imdb", 1e-4,
+               chapter="chapter 1"),
+    ModelEntry("imdb_lstm", "IMDB LSTM (section 6.2)", build_imdb_lstm, "imdb", 1e-3,
+               chapter="chapter 1"),
+    ModelEntry("conv_forecaster", "pure convnet", build_conv_forecaster, "weather", 1e-3,
+               _TEN_DAYS_HOURLY, "chapter 2"),
+    ModelEntry("gru", "GRU", build_gru, "weather", 1e-3, _TEN_DAYS_HOURLY, "chapter 3"),
+    # Twice the timesteps of the others: 10 days at 30 minutes, or, on hourly rows that
+    # have no half-hour readings, 20 days at 1 hour (480 timesteps either way).
+    ModelEntry("conv_gru", "conv+GRU hybrid", build_conv_gru, "weather", 1e-3,
+               (("10 days", "30 min"), ("20 days", "1 hour")), "chapter 3"),
+    ModelEntry("dilated_causal", "dilated causal", build_dilated_causal_forecaster, "weather",
+               1e-3, _TEN_DAYS_HOURLY, "chapter 4"),
+)}
+"""Every model the book reports, in the order of its tables."""
+
+
+def get_entry(key: str) -> ModelEntry:
+    """The registry entry of a model key.
+
+    Raises:
+        ValueError: if the key is not in `REGISTRY`.
+    """
+    if key not in REGISTRY:
+        raise ValueError(f"Unknown model {key!r}. Use one of {list(REGISTRY)}.")
+    return REGISTRY[key]

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import textwrap
-
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from seqlib.receptive_field import Stage, reaching_positions, receptive_field
-from seqlib.training import FitResult
 
-__all__ = ["plot_history", "plot_series", "plot_comparison", "plot_reach"]
+if TYPE_CHECKING:
+    from seqlib.training import FitResult
+
+__all__ = ["MAE_LABEL", "plot_history", "plot_trial", "plot_series", "plot_comparison", "plot_reach"]
+
+MAE_LABEL = "MAE (normalised)"
+"""The axis label of a forecaster's loss: mean absolute error in training standard deviations."""
 
 
 def plot_history(
@@ -21,6 +27,7 @@ def plot_history(
     baseline: float | None = None,
     baseline_label: str = "common-sense baseline",
     title: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> Figure:
     """Training and validation curves, one panel per metric, best epoch marked.
 
@@ -29,6 +36,8 @@ def plot_history(
         metrics: metric names without the ``val_`` prefix (``"loss"``, ``"accuracy"``).
         baseline: optional value drawn as a horizontal line in the first panel.
         title: figure title.
+        labels: axis label per metric (default: the metric's name), e.g.
+            ``{"loss": MAE_LABEL}``.
 
     Raises:
         ValueError: if a metric is not in the history.
@@ -39,19 +48,31 @@ def plot_history(
     figure = Figure(figsize=(5.2 * len(metrics), 3.6), layout="constrained")
     axes = figure.subplots(1, len(metrics), squeeze=False)[0]
     epochs = np.arange(1, result.epochs + 1)
+    labels = dict(labels or {})
     for panel, (axis, metric) in enumerate(zip(axes, metrics)):
-        axis.plot(epochs, result.history[metric], "o", color="tab:blue", label=f"training {metric}")
-        axis.plot(epochs, result.history[f"val_{metric}"], "-", color="tab:blue", label=f"validation {metric}")
+        name = labels.get(metric, metric)
+        axis.plot(epochs, result.history[metric], "o", color="tab:blue", label="training")
+        axis.plot(epochs, result.history[f"val_{metric}"], "-", color="tab:blue", label="validation")
         if f"val_{metric}" == result.monitor:
             axis.axvline(result.best_epoch, color="grey", linestyle=":", label=f"best epoch ({result.best_epoch})")
         if baseline is not None and panel == 0:
             axis.axhline(baseline, color="tab:red", linestyle="--", label=baseline_label)
         axis.set_xlabel("epoch")
-        axis.set_ylabel(metric)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.set_ylabel(name)
         axis.legend(fontsize="small")
     if title:
         figure.suptitle(title)
     return figure
+
+
+def plot_trial(result: FitResult, baseline: float, timesteps: int, title: str) -> Figure:
+    """A forecaster's validation curve against its baseline, its cost and best MAE in the title."""
+    return plot_history(
+        result, baseline=baseline, labels={"loss": MAE_LABEL},
+        title=f"{title}\n{timesteps} timesteps, {result.seconds_per_epoch:.1f} s/epoch, "
+              f"best val MAE {result.best_value:.3f}",
+    )
 
 
 def plot_series(
@@ -92,7 +113,8 @@ def plot_comparison(
     axis.margins(y=0.15)
     if reference is not None:
         axis.axhline(reference, color="tab:red", linestyle="--", label=reference_label)
-        axis.legend(fontsize="small", loc="lower right")
+        # Above the plot, so that it never hides a bar or its label.
+        axis.legend(fontsize="small", loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)

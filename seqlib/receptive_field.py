@@ -2,17 +2,40 @@
 
 A stack is a list of ``Stage``s: valid ``"conv"`` layers (stride 1, optional dilation)
 and ``"pool"`` layers (window = stride, as ``MaxPooling1D(n)``). The functions are plain
-arithmetic, so the chapters can answer "how far back does one output see?" instantly.
-``reaching_positions`` also traces causal stacks (``padding="causal"``, chapter 4).
+arithmetic, so the chapters and the explorers can answer "how far back does one output
+see?" instantly, without TensorFlow. ``reaching_positions`` also traces causal stacks
+(``padding="causal"``, chapter 4). The stacks of the book's models are here too
+(``*_stages``); `seqlib.models` builds the layers from them.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
-__all__ = ["Stage", "sequence_lengths", "receptive_field", "input_span", "reaching_positions"]
+from seqlib.windows import WindowSpec
+
+__all__ = [
+    "Stage",
+    "sequence_lengths",
+    "receptive_field",
+    "input_span",
+    "reaching_positions",
+    "DILATION_RATES",
+    "imdb_convnet_stages",
+    "conv_forecaster_stages",
+    "conv_gru_stages",
+    "dilated_causal_stages",
+    "check_dilated_stack",
+    "conv_geometry",
+    "dilated_geometry",
+]
+
+# Chapter 4's default dilations: doubling from 1 to 128, so that kernel-2 layers see
+# 256 steps, more than the 240-step windows (10 days at 1 hour) of chapters 2-3.
+DILATION_RATES = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 class Stage(NamedTuple):
@@ -151,3 +174,102 @@ def reaching_positions(
             inputs = outputs[:, None] + (taps - taps[-1] if causal else taps)
         masks[level - 1][inputs[inputs >= 0]] = True
     return masks
+
+
+def imdb_convnet_stages(kernel_size: int = 7, pool_size: int = 5) -> list[Stage]:
+    """The convolution and pooling stages of ``build_imdb_convnet`` (before global pooling)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
+
+
+def conv_forecaster_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
+    """The stages of ``build_conv_forecaster`` (before its head)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size)] * 2 + [Stage("conv", kernel_size)]
+
+
+def conv_gru_stages(kernel_size: int = 5, pool_size: int = 3) -> list[Stage]:
+    """The convolutional front-end of ``build_conv_gru`` (what feeds the GRU)."""
+    return [Stage("conv", kernel_size), Stage("pool", pool_size), Stage("conv", kernel_size)]
+
+
+def dilated_causal_stages(kernel_size: int = 2, dilation_rates: Sequence[int] = DILATION_RATES) -> list[Stage]:
+    """The causal convolutions of ``build_dilated_causal_forecaster``, one per dilation rate.
+
+    With ``padding="causal"`` each layer keeps the sequence length, so the stages are
+    used with ``causal=True`` in `reaching_positions` (chapter 4).
+    """
+    return [Stage("conv", kernel_size, rate) for rate in dilation_rates]
+
+
+def check_dilated_stack(kernel_size: int, dilation_rates: Sequence[int], timesteps: int | None) -> list[Stage]:
+    """The stages of a dilated causal stack, checked against the window it reads.
+
+    Raises:
+        ValueError: for a non-positive kernel or rate, no rates, or a dilated kernel
+            longer than the window (its oldest tap would read only zero padding).
+    """
+    if len(dilation_rates) == 0:
+        raise ValueError(f"`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). "
+                         f"Received: dilation_rates={dilation_rates!r}")
+    for index, value in [("kernel_size", kernel_size), *((f"dilation_rates[{i}]", r) for i, r in enumerate(dilation_rates))]:
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"`{index}` must be an integer >= 1. Received: {index}={value!r}")
+    stages = dilated_causal_stages(kernel_size, dilation_rates)
+    widest = max(stages, key=lambda stage: stage.reach)
+    if timesteps is not None and widest.reach > timesteps:
+        raise ValueError(
+            f"The causal kernel with dilation {widest.dilation} spans {widest.reach} steps "
+            f"((kernel_size - 1) * dilation + 1 with kernel_size={kernel_size}), more than the window "
+            f"(timesteps={timesteps}): its oldest tap would read only zero padding. Use smaller dilation "
+            "rates or kernel, or a longer window."
+        )
+    return stages
+
+
+def conv_geometry(lookback: str, step: str, kernel_size: int, period: np.timedelta64) -> dict[str, Any]:
+    """What the pure convnet of chapter 2 sees for a lookback, a step and a kernel size.
+
+    Returns:
+        ``timesteps`` of a window, the sequence ``lengths`` after each conv/pool stage,
+        the ``receptive_field`` of one output in timesteps, and ``field_hours``, the
+        same in hours.
+
+    Raises:
+        ValueError: if the step is not a whole number of rows, is longer than the
+            lookback, or the kernels do not fit in the window.
+    """
+    spec = WindowSpec.from_durations(lookback, 0, step, period)
+    stages = conv_forecaster_stages(kernel_size)
+    field = receptive_field(stages)
+    step_hours = spec.step * period / np.timedelta64(1, "h")
+    return {
+        "timesteps": spec.timesteps,
+        "lengths": sequence_lengths(spec.timesteps, stages),
+        "receptive_field": field,
+        "field_hours": field * step_hours,
+    }
+
+
+def dilated_geometry(
+    kernel_size: int,
+    dilation_rates: Sequence[int],
+    timesteps: int = 240,
+    num_features: int = 14,
+    filters: int = 16,
+) -> dict[str, Any]:
+    """What chapter 4's dilated causal forecaster sees of a window, without building it.
+
+    Returns:
+        The ``stages``, the ``receptive_field`` of the last step in timesteps,
+        ``window_seen``: how many of the window's timesteps reach the last step, and the
+        ``parameters`` of ``build_dilated_causal_forecaster`` with these settings (each
+        layer ``(kernel_size * inputs + 1) * filters``, then ``filters + 1`` for the output).
+
+    Raises:
+        ValueError: as `check_dilated_stack`.
+    """
+    stages = check_dilated_stack(kernel_size, dilation_rates, timesteps)
+    field = receptive_field(stages)
+    inputs = [num_features] + [filters] * (len(stages) - 1)
+    parameters = sum((kernel_size * channels + 1) * filters for channels in inputs) + filters + 1
+    return {"stages": stages, "receptive_field": field, "window_seen": min(field, timesteps),
+            "parameters": parameters}

@@ -1,4 +1,4 @@
-"""Seeding, fitting with per-epoch wall-clock timing, and results as plain data."""
+"""Seeding, compiling by the registry, fitting by the stopping rule, and timing training steps."""
 
 from __future__ import annotations
 
@@ -6,16 +6,21 @@ import dataclasses
 import math
 import statistics
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import keras
 import tensorflow as tf
 
-__all__ = ["set_seed", "compile_forecaster", "XLA_MODELS", "EpochTimer", "FitResult", "fit_model", "seconds_per_batch"]
+from seqlib.models import ModelEntry
 
-# Models compiled with XLA (`jit_compile=True`). On a CPU, XLA halves the step of the plain
-# GRU but slows every model with convolutions (benchmarks/bench_training.py measures both).
-XLA_MODELS = frozenset({"gru"})
+__all__ = ["JIT_COMPILE", "set_seed", "compile_model", "EpochTimer", "FitResult", "fit_model",
+           "step_seconds", "seconds_per_batch"]
+
+JIT_COMPILE = False
+"""The compile policy of every training run: without XLA, for every model alike, so that
+their seconds compare. XLA helps some models on a CPU and slows others:
+``python -m seqlib.experiments --timing`` and `benchmarks/bench_training.py` time both."""
 
 
 def set_seed(seed: int) -> None:
@@ -29,18 +34,26 @@ def set_seed(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def compile_forecaster(model: keras.Model, learning_rate: float = 1e-3) -> keras.Model:
-    """Compile a weather model the book's way: RMSprop, MAE loss, XLA where it is faster.
+def compile_model(model: keras.Model, entry: ModelEntry, jit_compile: bool = JIT_COMPILE) -> keras.Model:
+    """Compile a model the book's way for its registry entry.
+
+    RMSprop at the entry's learning rate; mean absolute error for a forecaster, binary
+    cross-entropy with accuracy for an IMDB classifier.
 
     Args:
-        model: a model from `seqlib.models`; XLA is used when its name is in `XLA_MODELS`.
-        learning_rate: RMSprop's learning rate (Keras's default, as in 2017).
+        model: a model built by ``entry.build`` (or a variant of it).
+        entry: the model's `seqlib.models.REGISTRY` entry.
+        jit_compile: XLA or not (`JIT_COMPILE` for every training run).
 
     Returns:
         The model itself, compiled.
     """
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate), loss="mae",
-                  jit_compile=model.name in XLA_MODELS)
+    if entry.task == "imdb":
+        model.compile(optimizer=keras.optimizers.RMSprop(entry.learning_rate), loss="binary_crossentropy",
+                      metrics=["accuracy"], jit_compile=jit_compile)
+    else:
+        model.compile(optimizer=keras.optimizers.RMSprop(entry.learning_rate), loss="mae",
+                      jit_compile=jit_compile)
     return model
 
 
@@ -68,12 +81,16 @@ class FitResult:
         epoch_seconds: wall-clock seconds of each epoch.
         monitor: the validation metric used to pick the best epoch.
         mode: ``"min"`` or ``"max"``: whether lower or higher ``monitor`` is better.
+        max_epochs: the epoch cap of the run (None: not recorded).
+        patience: the stopping rule's patience (None: no early stopping).
     """
 
     history: dict[str, list[float]]
     epoch_seconds: list[float]
     monitor: str
     mode: str
+    max_epochs: int | None = None
+    patience: int | None = None
 
     @property
     def epochs(self) -> int:
@@ -93,6 +110,11 @@ class FitResult:
         return self.history[self.monitor][self.best_epoch - 1]
 
     @property
+    def stopped_early(self) -> bool:
+        """Whether the stopping rule ended the run before the epoch cap."""
+        return self.max_epochs is not None and self.epochs < self.max_epochs
+
+    @property
     def seconds_per_epoch(self) -> float:
         """Median wall-clock seconds per epoch (the first epoch includes tracing)."""
         return statistics.median(self.epoch_seconds)
@@ -103,6 +125,7 @@ class FitResult:
             **dataclasses.asdict(self),
             "best_epoch": self.best_epoch,
             "best_value": self.best_value,
+            "stopped_early": self.stopped_early,
             "seconds_per_epoch": self.seconds_per_epoch,
         }
 
@@ -115,20 +138,23 @@ def fit_model(
     epochs: int,
     monitor: str = "val_loss",
     mode: str = "min",
-    restore_best: bool = True,
+    patience: int | None = None,
     verbose: int = 0,
     **fit_kwargs: Any,
 ) -> FitResult:
-    """Fit a compiled model with validation, timing each epoch.
+    """Fit a compiled model with validation, timing each epoch, and keep its best epoch.
+
+    The model is left with the weights of its best epoch on ``monitor``.
 
     Args:
         model: a compiled Keras model.
         x, y: training data, as for ``model.fit`` (``y`` is None for a dataset).
-        epochs: number of epochs.
+        epochs: the epoch cap.
         monitor: validation metric that picks the best epoch (``"val_loss"``,
             ``"val_accuracy"``, ...).
         mode: ``"min"`` if lower ``monitor`` is better, ``"max"`` otherwise.
-        restore_best: leave the model with the weights of the best epoch.
+        patience: stop after this many epochs without improvement (the book's
+            stopping rule, `config.Profile.patience`); None runs every epoch.
         verbose: Keras's progress output (0 keeps notebooks quiet).
         **fit_kwargs: passed to ``model.fit`` (``validation_data``,
             ``validation_split``, ``batch_size``, ...). Validation is required.
@@ -142,15 +168,17 @@ def fit_model(
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be an integer >= 1. Received: epochs={epochs!r}")
+    if patience is not None and (not isinstance(patience, int) or patience < 1):
+        raise ValueError(f"`patience` must be an integer >= 1 or None. Received: patience={patience!r}")
     if mode not in ("min", "max"):
         raise ValueError(f"`mode` must be 'min' or 'max'. Received: mode={mode!r}")
     if fit_kwargs.get("validation_data") is None and not fit_kwargs.get("validation_split"):
         raise ValueError("fit_model needs `validation_data` or `validation_split`: the book scores every epoch.")
     timer = EpochTimer()
     callbacks = [timer, *fit_kwargs.pop("callbacks", [])]
-    if restore_best:
-        callbacks.append(keras.callbacks.EarlyStopping(
-            monitor=monitor, mode=mode, patience=epochs, restore_best_weights=True))
+    callbacks.append(keras.callbacks.EarlyStopping(
+        monitor=monitor, mode=mode, patience=epochs if patience is None else patience,
+        restore_best_weights=True))
     if isinstance(x, tf.data.Dataset):
         fit_kwargs.setdefault("shuffle", False)  # a dataset brings its own order; Keras would warn
     history = model.fit(x, y, epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_kwargs)
@@ -164,7 +192,46 @@ def fit_model(
         epoch_seconds=timer.seconds,
         monitor=monitor,
         mode=mode,
+        max_epochs=epochs,
+        patience=patience,
     )
+
+
+def step_seconds(
+    candidates: Mapping[str, tuple[keras.Model, Any, Any]], rounds: int = 1, repeats: int = 10
+) -> dict[str, list[float]]:
+    """Median wall-clock seconds of one training step of each compiled model, interleaved.
+
+    Every model first runs one step (tracing and compilation, not counted). Then, round
+    after round, each model in turn runs ``repeats`` steps on its batch: models compared
+    share the machine's state (load, clock, caches) as evenly as one process allows.
+
+    Args:
+        candidates: name -> (compiled model, samples, targets) of one batch.
+        rounds: how many times to go round the models.
+        repeats: timed steps per model and round.
+
+    Returns:
+        name -> the median seconds per step of each round.
+
+    Raises:
+        ValueError: if ``rounds`` or ``repeats`` is not a positive integer.
+    """
+    for name, value in (("rounds", rounds), ("repeats", repeats)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
+    for model, samples, targets in candidates.values():
+        model.train_on_batch(samples, targets)
+    seconds: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, (model, samples, targets) in candidates.items():
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                model.train_on_batch(samples, targets)
+                times.append(time.perf_counter() - start)
+            seconds[name].append(statistics.median(times))
+    return seconds
 
 
 def seconds_per_batch(model: keras.Model, samples: Any, targets: Any, repeats: int = 10) -> float:
@@ -175,12 +242,4 @@ def seconds_per_batch(model: keras.Model, samples: Any, targets: Any, repeats: i
     Raises:
         ValueError: if ``repeats`` is not a positive integer.
     """
-    if not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"`repeats` must be an integer >= 1. Received: repeats={repeats!r}")
-    model.train_on_batch(samples, targets)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.train_on_batch(samples, targets)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return step_seconds({"model": (model, samples, targets)}, rounds=1, repeats=repeats)["model"][0]

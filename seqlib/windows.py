@@ -1,14 +1,17 @@
 """Time-series windows: lookback, step, delay, split ranges, normalisation and Keras inputs.
 
 This is the 2017 book's `generator` (DLWP 1st ed., sections 6.3-6.4) taken apart into
-pure functions, with its two flaws fixed: a window's target never lies outside its split,
-and evaluation scores every window of a split exactly once (see `seqlib.legacy`).
+pure functions, with its three flaws fixed: the target is exactly `delay` after the last
+reading at every step, a window's target never lies outside its split, and evaluation
+scores every window of a split exactly once (see `seqlib.legacy`).
 
-A window is named by its *current row* ``r``: the model sees the rows
-``r - lookback, r - lookback + step, ...`` (all before ``r``) and predicts the target
-column at row ``r + delay``. With Jena's 10-minute rows and the book's settings
-(lookback 1440, step 6, delay 144) that is 10 days of hourly readings and a target
-24 hours after ``r``.
+A window is named by its *last reading* ``r``: the model sees the rows
+``..., r - 2 * step, r - step, r`` (``timesteps`` of them, covering the lookback) and
+predicts the target column at row ``r + delay``. With Jena's 10-minute rows and the
+book's settings (lookback 1440, step 6, delay 144) that is 10 days of hourly readings
+and a target 24 hours after the last one. The 2017 generator read the rows before ``r``
+(``r - lookback, ..., r - step``) and predicted ``r + delay``: its lead time was
+``delay + step``, so it grew with the step (25 hours at a 1-hour step, 30 at 6 hours).
 """
 
 from __future__ import annotations
@@ -19,9 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 __all__ = [
     "parse_duration",
@@ -32,9 +33,9 @@ __all__ = [
     "normalise",
     "make_batch",
     "count_batches",
-    "TrainingWindows",
-    "EvaluationWindows",
-    "make_windows",
+    "check_int",
+    "check_range",
+    "check_rows",
 ]
 
 _SECONDS_PER_UNIT = {
@@ -56,7 +57,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.timedelta64))
 
 
-def _check_int(value: Any, name: str, minimum: int | None = None) -> int:
+def check_int(value: Any, name: str, minimum: int | None = None) -> int:
     """Return `value` as an int, or raise a ValueError naming `name`."""
     if not _is_int(value):
         raise ValueError(f"`{name}` must be an int. Received: {name}={value!r}")
@@ -159,8 +160,8 @@ class WindowSpec:
     """The shape of a forecasting window, in rows of the series.
 
     Attributes:
-        lookback: how many rows before the current row ``r`` a window covers.
-        delay: how many rows after ``r`` the target is (0: the target is row ``r``).
+        lookback: how many rows a window covers, up to and including its last reading ``r``.
+        delay: how many rows after the last reading ``r`` the target is (0: row ``r`` itself).
         step: keep one row in `step` inside the lookback (6: hourly from 10-minute rows).
         batch_size: windows per batch.
         period: the time between two rows, if known; used only to describe the window.
@@ -178,7 +179,7 @@ class WindowSpec:
 
     def __post_init__(self) -> None:
         for name, minimum in (("lookback", 1), ("delay", 0), ("step", 1), ("batch_size", 1)):
-            object.__setattr__(self, name, _check_int(getattr(self, name), name, minimum))
+            object.__setattr__(self, name, check_int(getattr(self, name), name, minimum))
         if self.step > self.lookback:
             raise ValueError(
                 "`step` must be <= `lookback` (a window needs at least one timestep). "
@@ -226,9 +227,14 @@ class WindowSpec:
         return len(range(0, self.lookback, self.step))
 
     @property
+    def span(self) -> int:
+        """Rows from a window's first reading to its last, both included: (timesteps - 1) * step + 1."""
+        return (self.timesteps - 1) * self.step + 1
+
+    @property
     def sample_offsets(self) -> np.ndarray:
-        """Offsets of a window's rows from the current row: -lookback, -lookback + step, ..."""
-        return np.arange(-self.lookback, 0, self.step)
+        """Offsets of a window's rows from its last reading ``r``: ..., -2 * step, -step, 0."""
+        return np.arange(-(self.timesteps - 1) * self.step, 1, self.step)
 
     def describe(self, period: np.timedelta64 | None = None) -> str:
         """Spell out the window's index arithmetic, like TensorFlow's `WindowGenerator`.
@@ -239,20 +245,20 @@ class WindowSpec:
         Returns:
             Several lines of text, e.g. for Jena's book settings: "lookback 1440 rows
             (10 days) -> 240 timesteps at step 6 rows (1 hour)", the sampled rows
-            "r-1440, r-1434, ..., r-6", and the target row "r+144".
+            "r-1434, r-1428, ..., r", and the target row "r+144".
 
         Raises:
             ValueError: if `period` is not a positive `np.timedelta64`.
         """
         period = self.period if period is None else period
-        offsets = [f"r{offset}" for offset in self.sample_offsets]
+        offsets = [f"r{offset}" if offset else "r" for offset in self.sample_offsets]
         if len(offsets) > 4:
             offsets = offsets[:2] + ["...", offsets[-1]]
         return "\n".join([
-            f"window ending before row r: lookback {format_rows(self.lookback, period)} "
+            f"window ending at row r (its last reading): lookback {format_rows(self.lookback, period)} "
             f"→ {self.timesteps} timesteps at step {format_rows(self.step, period)}",
-            f"  sample rows  {', '.join(offsets)}  (the last row seen is {offsets[-1]})",
-            f"  target row   r+{self.delay}, {format_rows(self.delay, period)} after r",
+            f"  sample rows  {', '.join(offsets)}",
+            f"  target row   r+{self.delay}, {format_rows(self.delay, period)} after the last reading",
             f"  batch size   {self.batch_size} windows",
         ])
 
@@ -260,10 +266,10 @@ class WindowSpec:
         return self.describe()
 
 
-def _check_range(row_range: Any, name: str, num_rows: int | None = None) -> tuple[int, int]:
+def check_range(row_range: Any, name: str, num_rows: int | None = None) -> tuple[int, int]:
     """Return a half-open row range as `(start, stop)` ints, or raise a ValueError naming it."""
     try:
-        start, stop = (_check_int(bound, name) for bound in row_range)
+        start, stop = (check_int(bound, name) for bound in row_range)
     except (TypeError, ValueError):
         start = stop = -1
     if not 0 <= start < stop:
@@ -299,7 +305,7 @@ class SplitRanges:
 
     def __post_init__(self) -> None:
         for name, _ in self.items():
-            object.__setattr__(self, name, _check_range(getattr(self, name), name))
+            object.__setattr__(self, name, check_range(getattr(self, name), name))
         for (earlier, first), (later, second) in zip(self.items(), self.items()[1:]):
             if second[0] < first[1]:
                 raise ValueError(
@@ -324,7 +330,7 @@ class SplitRanges:
         Raises:
             ValueError: if `num_rows` is too small to give three non-empty splits.
         """
-        num_rows = _check_int(num_rows, "num_rows")
+        num_rows = check_int(num_rows, "num_rows")
         train_end = num_rows * _BOOK_TRAIN_END // _BOOK_ROWS
         val_end = num_rows * _BOOK_VAL_END // _BOOK_ROWS
         if not 0 < train_end < val_end - 1 < num_rows - 2:
@@ -351,18 +357,18 @@ class SplitRanges:
             ValueError: naming the first range that ends past the last row.
         """
         for name, row_range in self.items():
-            _check_range(row_range, name, num_rows)
+            check_range(row_range, name, num_rows)
         return self
 
 
 def target_rows(
     spec: WindowSpec, row_range: tuple[int, int], num_rows: int | None = None
 ) -> np.ndarray:
-    """The current rows ``r`` whose whole window, target included, lies inside `row_range`.
+    """The last readings ``r`` whose whole window, target included, lies inside `row_range`.
 
-    They are ``r`` in ``[start + lookback, stop - delay)``: the first sampled row is
-    ``r - lookback >= start`` and the target row ``r + delay < stop``. The 2017 generator
-    let ``r`` run up to ``stop``, so its last targets were read from the next split.
+    They are ``r`` in ``[start + span - 1, stop - delay)``: the first sampled row is
+    ``r - span + 1 >= start`` and the target row ``r + delay < stop``. The 2017 generator
+    let its current row run up to ``stop``, so its last targets were read from the next split.
 
     Args:
         spec: the window shape.
@@ -376,15 +382,16 @@ def target_rows(
         ValueError: if `row_range` is invalid, ends past `num_rows`, or is too short
             for one window.
     """
-    start, stop = _check_range(row_range, "row_range", num_rows)
-    if stop - start <= spec.lookback + spec.delay:
+    start, stop = check_range(row_range, "row_range", num_rows)
+    if stop - start < spec.span + spec.delay:
         raise ValueError(
-            f"`row_range` = ({start}, {stop}) is too short for lookback + delay: it has "
-            f"{stop - start} rows and one window needs lookback + delay + 1 = "
-            f"{spec.lookback + spec.delay + 1} rows (lookback={spec.lookback}, delay={spec.delay}). "
+            f"`row_range` = ({start}, {stop}) is too short for one window and its target: it has "
+            f"{stop - start} rows and one window needs span + delay = "
+            f"{spec.span + spec.delay} rows (span={spec.span} rows for lookback={spec.lookback} "
+            f"at step={spec.step}, delay={spec.delay}). "
             "Use a smaller lookback or delay, or a longer range."
         )
-    return np.arange(start + spec.lookback, stop - spec.delay)
+    return np.arange(start + spec.span - 1, stop - spec.delay)
 
 
 def normalise(
@@ -409,7 +416,7 @@ def normalise(
         raise ValueError(
             f"`values` must be a 2D array (rows, features). Received: values.shape={values.shape}"
         )
-    start, stop = _check_range(train_range, "train_range", len(values))
+    start, stop = check_range(train_range, "train_range", len(values))
     train = values[start:stop].astype(np.float64)
     mean, std = train.mean(axis=0), train.std(axis=0)
     constant = np.flatnonzero(std == 0)
@@ -421,7 +428,7 @@ def normalise(
     return ((values - mean) / std).astype(np.float32), mean, std
 
 
-def _check_rows(
+def check_rows(
     data: np.ndarray, rows: Any, spec: WindowSpec, target_column: Any
 ) -> tuple[np.ndarray, int]:
     """Validate current rows and a target column against `data`; return them as arrays/ints."""
@@ -429,7 +436,7 @@ def _check_rows(
         raise ValueError(
             f"`data` must be a 2D array (rows, features). Received: data.shape={data.shape}"
         )
-    target_column = _check_int(target_column, "target_column", 0)
+    target_column = check_int(target_column, "target_column", 0)
     if target_column >= data.shape[1]:
         raise ValueError(
             f"`target_column` must be < the {data.shape[1]} features of `data`. "
@@ -438,9 +445,9 @@ def _check_rows(
     rows = np.asarray(rows)
     if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer):
         raise ValueError(f"`rows` must be a 1D array of ints. Received: rows={rows!r}")
-    if rows.size and (rows.min() < spec.lookback or rows.max() + spec.delay >= len(data)):
+    if rows.size and (rows.min() < spec.span - 1 or rows.max() + spec.delay >= len(data)):
         raise ValueError(
-            f"`rows` must lie in [lookback, len(data) - delay) = [{spec.lookback}, "
+            f"`rows` must lie in [span - 1, len(data) - delay) = [{spec.span - 1}, "
             f"{len(data) - spec.delay}) so that windows and targets are inside `data`. "
             f"Received: rows from {rows.min()} to {rows.max()}"
         )
@@ -472,7 +479,7 @@ def make_batch(
             or target of `rows` falls outside `data`.
     """
     data = np.asarray(data)
-    rows, target_column = _check_rows(data, rows, spec, target_column)
+    rows, target_column = check_rows(data, rows, spec, target_column)
     indices = (rows[:, np.newaxis] + spec.sample_offsets).ravel()
     samples = np.take(data, indices, axis=0).reshape(len(rows), spec.timesteps, data.shape[1])
     targets = data[rows + spec.delay, target_column]
@@ -500,212 +507,6 @@ def count_batches(num_windows: int, batch_size: int) -> int:
     Raises:
         ValueError: if `num_windows` < 0 or `batch_size` < 1.
     """
-    num_windows = _check_int(num_windows, "num_windows", 0)
-    batch_size = _check_int(batch_size, "batch_size", 1)
+    num_windows = check_int(num_windows, "num_windows", 0)
+    batch_size = check_int(batch_size, "batch_size", 1)
     return -(-num_windows // batch_size)
-
-
-class _Windows(keras.utils.PyDataset):
-    """Batches of windows over one split of a series, for `model.fit` and `model.evaluate`."""
-
-    def __init__(
-        self,
-        data: np.ndarray,
-        spec: WindowSpec,
-        row_range: tuple[int, int],
-        target_column: int,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.data = np.asarray(data, dtype=np.float32)
-        self.spec = spec
-        self.row_range = _check_range(row_range, "row_range", len(self.data))
-        self._all_rows = target_rows(spec, self.row_range)
-        _, self.target_column = _check_rows(self.data, self._all_rows[:1], spec, target_column)
-
-    def _batch_rows(self, index: int) -> np.ndarray:
-        raise NotImplementedError
-
-    def _rows_dataset(self) -> tf.data.Dataset:
-        raise NotImplementedError
-
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        if not 0 <= index < len(self):
-            raise IndexError(f"batch index {index} out of range for {len(self)} batches")
-        return make_batch(self.data, self._batch_rows(index), self.spec, self.target_column)
-
-    def dataset(self) -> tf.data.Dataset:
-        """The same batches as a `tf.data.Dataset` that cuts windows inside TensorFlow.
-
-        Indexing the object (the `PyDataset` way) builds each batch with NumPy in a
-        Python thread; this dataset gathers the windows with `tf.gather` in TensorFlow's
-        own threads and prefetches them, so no Python runs between training steps
-        (`benchmarks/bench_training.py` measures the difference). The batches are
-        identical, in the same order.
-        """
-        data = tf.constant(self.data)
-        offsets = tf.constant(self.spec.sample_offsets)
-        targets = tf.constant(self.data[:, self.target_column])
-        delay = self.spec.delay
-
-        def cut(rows: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-            return tf.gather(data, rows[:, tf.newaxis] + offsets), tf.gather(targets, rows + delay)
-
-        return self._rows_dataset().map(cut, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
-
-
-class TrainingWindows(_Windows):
-    """Training batches of windows drawn at random, with replacement, like the 2017 `shuffle=True`.
-
-    Each epoch draws `steps_per_epoch` batches of current rows uniformly from
-    `target_rows(spec, row_range)`, so a window's target never leaves the split. The
-    draws come from `np.random.default_rng(seed)` and are redrawn at the end of every
-    epoch: the same seed gives the same batches, epoch after epoch.
-
-    Args:
-        data: float32 array of shape (rows, features), normalised.
-        spec: the window shape (its `batch_size` is the batch size).
-        row_range: the training split's half-open `(start, stop)` rows.
-        target_column: index of the feature to forecast.
-        steps_per_epoch: batches per epoch (the book: 500).
-        seed: seed of the row draws.
-        **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of `PyDataset`.
-
-    Raises:
-        ValueError: if an argument is invalid or the range is too short for one window.
-    """
-
-    def __init__(
-        self,
-        data: np.ndarray,
-        spec: WindowSpec,
-        row_range: tuple[int, int],
-        target_column: int,
-        *,
-        steps_per_epoch: int,
-        seed: int = 0,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, spec, row_range, target_column, **kwargs)
-        self.steps_per_epoch = _check_int(steps_per_epoch, "steps_per_epoch", 1)
-        self._rng = np.random.default_rng(_check_int(seed, "seed", 0))
-        self.on_epoch_end()
-
-    def on_epoch_end(self) -> None:
-        """Draw the current rows of the next epoch."""
-        first, stop = self._all_rows[0], self._all_rows[-1] + 1
-        self.epoch_rows = self._rng.integers(
-            first, stop, size=(self.steps_per_epoch, self.spec.batch_size)
-        )
-
-    def __len__(self) -> int:
-        return self.steps_per_epoch
-
-    def _batch_rows(self, index: int) -> np.ndarray:
-        return self.epoch_rows[index]
-
-    def _rows_dataset(self) -> tf.data.Dataset:
-        def next_epoch() -> Any:  # each pass over the dataset is one epoch, then a new draw
-            rows = self.epoch_rows
-            self.on_epoch_end()
-            yield rows
-
-        signature = tf.TensorSpec((self.steps_per_epoch, self.spec.batch_size), tf.int64)
-        rows = tf.data.Dataset.from_generator(next_epoch, output_signature=signature).unbatch()
-        return rows.apply(tf.data.experimental.assert_cardinality(self.steps_per_epoch))  # for Keras's epochs
-
-
-class EvaluationWindows(_Windows):
-    """Evaluation batches: every window of a split once, in time order, the last batch partial.
-
-    With `max_batches`, at most that many full batches are scored, of rows evenly spaced
-    over the whole split (not its first weeks), so a capped score still spans every season.
-
-    Args:
-        data: float32 array of shape (rows, features), normalised.
-        spec: the window shape (its `batch_size` is the batch size).
-        row_range: the split's half-open `(start, stop)` rows.
-        target_column: index of the feature to forecast.
-        max_batches: cap on the number of batches; `None` scores every window.
-        **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of `PyDataset`.
-
-    Attributes:
-        rows: the current rows scored, increasing (all of `target_rows` without a cap).
-
-    Raises:
-        ValueError: if an argument is invalid or the range is too short for one window.
-    """
-
-    def __init__(
-        self,
-        data: np.ndarray,
-        spec: WindowSpec,
-        row_range: tuple[int, int],
-        target_column: int,
-        *,
-        max_batches: int | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(data, spec, row_range, target_column, **kwargs)
-        self.rows = self._all_rows
-        if max_batches is not None:
-            kept = min(len(self.rows), _check_int(max_batches, "max_batches", 1) * spec.batch_size)
-            self.rows = self.rows[np.arange(kept) * len(self.rows) // kept]
-
-    def __len__(self) -> int:
-        return count_batches(len(self.rows), self.spec.batch_size)
-
-    def _batch_rows(self, index: int) -> np.ndarray:
-        size = self.spec.batch_size
-        return self.rows[index * size : (index + 1) * size]
-
-    def _rows_dataset(self) -> tf.data.Dataset:
-        return tf.data.Dataset.from_tensor_slices(self.rows).batch(self.spec.batch_size)
-
-
-def make_windows(
-    data: np.ndarray,
-    spec: WindowSpec,
-    splits: SplitRanges,
-    target_column: int,
-    *,
-    steps_per_epoch: int,
-    seed: int = 0,
-    max_eval_batches: int | None = None,
-    **kwargs: Any,
-) -> tuple[TrainingWindows, EvaluationWindows, EvaluationWindows]:
-    """Make the training, validation and test inputs of `model.fit` and `model.evaluate`.
-
-    Args:
-        data: float32 array of shape (rows, features), normalised.
-        spec: the window shape.
-        splits: the row ranges of the three splits.
-        target_column: index of the feature to forecast.
-        steps_per_epoch: training batches per epoch.
-        seed: seed of the training row draws.
-        max_eval_batches: cap on validation batches (`None`: every window). The test
-            split is always scored in full.
-        **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of `PyDataset`.
-
-    Returns:
-        `(train, val, test)`, ready for `model.fit(train, validation_data=val)`.
-
-    Raises:
-        ValueError: if an argument is invalid or a split is too short for one window.
-    """
-    splits.check(len(data))
-
-    def for_split(name: str, make: Any) -> Any:
-        try:
-            return make(getattr(splits, name))
-        except ValueError as error:  # say which split, not just `row_range`
-            raise ValueError(f"The {name} split {getattr(splits, name)}: {error}") from None
-
-    train = for_split("train", lambda row_range: TrainingWindows(
-        data, spec, row_range, target_column, steps_per_epoch=steps_per_epoch, seed=seed, **kwargs))
-    val, test = (
-        for_split(name, lambda row_range: EvaluationWindows(
-            data, spec, row_range, target_column, max_batches=max_batches, **kwargs))
-        for name, max_batches in (("val", max_eval_batches), ("test", None))
-    )
-    return train, val, test

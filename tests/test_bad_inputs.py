@@ -207,7 +207,7 @@ def _fake_brightwind_wheel(path: Path) -> None:
 
 
 def _windows() -> ModuleType:
-    """`seqlib.windows`, imported when a case needs it (it imports Keras)."""
+    """`seqlib.windows`, imported when a case needs it."""
     from seqlib import windows
 
     return windows
@@ -220,10 +220,11 @@ def _tiny_series() -> tuple[np.ndarray, object]:
 
 
 def _conv_explorer_with_a_kernel_longer_than_the_window(scene: Scene) -> str:
-    from seqlib import explorers
+    from synthetic import TINY, tiny_series
 
-    data, splits = _tiny_series()
-    explorer = explorers.make_conv_explorer(data, splits, 0, HOUR, epochs=1, steps_per_epoch=1, max_eval_batches=1)
+    from seqlib import explorers, recipe
+
+    explorer = explorers.make_conv_explorer(recipe.prepare_weather(tiny_series()), TINY)
     kernel, step, button = explorer.children[0].children
     kernel.value, step.value = 25, "12 hours"  # 10 days at a 12-hour step: 20 timesteps
     button.click()
@@ -232,13 +233,14 @@ def _conv_explorer_with_a_kernel_longer_than_the_window(scene: Scene) -> str:
 
 
 def _imdb_explorer_with_a_kernel_longer_than_the_reviews(scene: Scene) -> str:
-    from seqlib import explorers
+    from synthetic import TINY
 
-    reviews = np.random.default_rng(0).integers(1, 40, size=(16, 60))
-    labels = np.arange(16) % 2
-    explorer = explorers.make_imdb_explorer(
-        reviews[:12], labels[:12], reviews[12:], labels[12:], epochs=1, kernel_sizes=(7, 25), maxlens=(20, 60)
-    )
+    from seqlib import explorers, recipe
+
+    reviews = np.random.default_rng(0).integers(1, 40, size=(20, 60))
+    labels = np.arange(20) % 2
+    split = recipe.Reviews(reviews[:12], labels[:12], reviews[12:16], labels[12:16], reviews[16:], labels[16:])
+    explorer = explorers.make_imdb_explorer(split, TINY, kernel_sizes=(7, 25), maxlens=(20, 60))
     kernel, maxlen, button = explorer.children[0].children
     kernel.value, maxlen.value = 25, 20
     button.click()
@@ -247,7 +249,9 @@ def _imdb_explorer_with_a_kernel_longer_than_the_reviews(scene: Scene) -> str:
 
 def _make_windows(scene: Scene, **spec: int) -> object:
     data, splits = _tiny_series()
-    return _windows().make_windows(data, _windows().WindowSpec(**spec), splits, 0, steps_per_epoch=1)
+    from seqlib import feed
+
+    return feed.make_windows(data, _windows().WindowSpec(**spec), splits, 0, steps_per_epoch=1)
 
 
 def _window_spec(**spec: object) -> Callable[[Scene], object]:
@@ -484,8 +488,8 @@ CATALOGUE: dict[str, BadInput] = {
     ),
     "delay-past-the-end-of-a-split": BadInput(
         trigger=lambda s: _make_windows(s, lookback=120, delay=600), error=ValueError,
-        what=(r"The val split \(2001, 2500\): `row_range` = \(2001, 2500\) is too short for lookback \+ delay: it has 499 rows .* "
-              r"\(lookback=120, delay=600\)",),
+        what=(r"The val split \(2001, 2500\): `row_range` = \(2001, 2500\) is too short for one window and its "
+              r"target: it has 499 rows .* \(span=120 rows for lookback=120 at step=1, delay=600\)",),
         todo=r"Use a smaller lookback or delay, or a longer range",
     ),
     "delay-past-the-end-of-the-data": BadInput(
@@ -493,7 +497,7 @@ CATALOGUE: dict[str, BadInput] = {
             _tiny_series()[0], np.array([2990]), _windows().WindowSpec(120, 24), 0),
         error=ValueError,
         what=(r"Received: rows from 2990 to 2990",),
-        todo=r"`rows` must lie in \[lookback, len\(data\) - delay\) = \[120, 2976\)",
+        todo=r"`rows` must lie in \[span - 1, len\(data\) - delay\) = \[119, 2976\)",
     ),
     "splits-overlap": BadInput(
         trigger=lambda s: _windows().SplitRanges((0, 500), (400, 750), (751, 1000)),

@@ -6,7 +6,7 @@ from seqlib import config
 def test_default_profile_is_full(monkeypatch):
     monkeypatch.delenv("SEQLIB_PROFILE", raising=False)
     assert config.get_profile().name == "full"
-    assert config.get_profile().weather_epochs == 20
+    assert config.get_profile().weather_max_epochs == 40 and config.get_profile().patience == 4
     assert config.get_profile().steps_per_epoch == 500
 
 
@@ -15,7 +15,7 @@ def test_environment_selects_quick(monkeypatch):
     profile = config.get_profile()
     assert profile.name == "quick"
     full = config.PROFILES["full"]
-    assert profile.imdb_epochs < full.imdb_epochs
+    assert profile.imdb_max_epochs < full.imdb_max_epochs
     assert profile.steps_per_epoch < full.steps_per_epoch
 
 

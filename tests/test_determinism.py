@@ -1,7 +1,7 @@
 """Repeatable runs and leak-free splits (issue 6).
 
 - The same seed twice gives the same metrics on CPU, for the convnet and for the GRU, on a
-  small weather-like run through `windows.make_windows`; another seed gives other metrics.
+  small weather-like run through `feed.make_windows`, and through the recipe; another seed gives other metrics.
 - No window reads a target (or an input row) from outside its split, for each split of
   `SplitRanges.book_split`, through the datasets that `model.fit` and `model.evaluate` get.
 
@@ -20,7 +20,7 @@ import keras
 import numpy as np
 import pytest
 
-from seqlib import explorers, models, training, windows
+from seqlib import feed, models, recipe, training, windows
 from seqlib.windows import SplitRanges, WindowSpec
 
 NUM_ROWS = 3000
@@ -40,11 +40,11 @@ def weather_like() -> np.ndarray:
 
 def _small_run(data: np.ndarray, build: Callable[..., keras.Model], seed: int) -> dict[str, list[float]]:
     """Seed, build, compile, fit 2 epochs of 5 batches, score 2 validation batches: the history."""
-    train, val, _ = windows.make_windows(data, SPEC, SPLITS, 0, steps_per_epoch=5, seed=seed, max_eval_batches=2)
+    train, val, _ = feed.make_windows(data, SPEC, SPLITS, 0, steps_per_epoch=5, seed=seed, max_eval_batches=2)
     training.set_seed(seed)
     model = build(data.shape[1], SPEC.timesteps)
     model.compile(optimizer="rmsprop", loss="mae")
-    return training.fit_model(model, train, epochs=2, validation_data=val).history
+    return training.fit_model(model, train.dataset(), epochs=2, validation_data=val.dataset()).history
 
 
 @pytest.mark.parametrize("build", [models.build_conv_forecaster, models.build_gru], ids=["convnet", "gru"])
@@ -56,14 +56,16 @@ def test_same_seed_same_metrics_another_seed_other_metrics(weather_like, build):
     assert all(other[name] != first[name] for name in first)
 
 
-def test_forecaster_trial_same_seed_same_metrics(weather_like):
-    def trial() -> dict[str, list[float]]:
-        return explorers.forecaster_trial(
-            weather_like, SPLITS, 0, SPEC, models.build_conv_forecaster, epochs=1, steps_per_epoch=3,
-            max_eval_batches=1, seed=3,
-        ).fit.history
+def test_the_recipe_same_seed_same_record():
+    from synthetic import TINY, tiny_series
 
-    assert trial() == trial()
+    data = recipe.prepare_weather(tiny_series())
+
+    def run() -> dict:
+        record = recipe.train_forecaster("conv_forecaster", data, 3, TINY, time_step=False).record
+        return {key: record[key] for key in ("history", "best_epoch", "test", "baseline_val", "baseline_test")}
+
+    assert run() == run()
 
 
 @pytest.mark.parametrize(
@@ -76,9 +78,9 @@ def test_no_window_reads_outside_its_split_of_the_book_split(num_rows, period):
     spec = WindowSpec.from_durations("10 days", "24 hours", "1 hour", period)
     data = np.arange(num_rows, dtype=np.float32)[:, np.newaxis]  # float32 is exact up to 2**24
     splits = SplitRanges.book_split(num_rows)
-    train, val, test = windows.make_windows(data, spec, splits, 0, steps_per_epoch=50, seed=0)
+    train, val, test = feed.make_windows(data, spec, splits, 0, steps_per_epoch=50, seed=0)
 
-    def rows_read(dataset: keras.utils.PyDataset, epochs: int = 1) -> tuple[int, int, int, int]:
+    def rows_read(dataset: feed.TrainingWindows | feed.EvaluationWindows, epochs: int = 1) -> tuple[int, int, int, int]:
         """The lowest and highest input row and target row of every batch of `epochs` epochs."""
         low_input = low_target = num_rows
         high_input = high_target = -1
@@ -87,7 +89,8 @@ def test_no_window_reads_outside_its_split_of_the_book_split(num_rows, period):
                 samples, targets = dataset[index]
                 low_input, high_input = min(low_input, samples.min()), max(high_input, samples.max())
                 low_target, high_target = min(low_target, targets.min()), max(high_target, targets.max())
-            dataset.on_epoch_end()
+            if isinstance(dataset, feed.TrainingWindows):
+                dataset.on_epoch_end()
         return int(low_input), int(high_input), int(low_target), int(high_target)
 
     for name, dataset, epochs in (("train", train, 2), ("val", val, 1), ("test", test, 1)):

@@ -11,7 +11,7 @@ import pytest
 from IPython.display import Markdown
 
 from seqlib import experiments, explorers, models, plots
-from seqlib.receptive_field import Stage, reaching_positions, receptive_field, sequence_lengths
+from seqlib.receptive_field import Stage, dilated_geometry, reaching_positions, receptive_field, sequence_lengths
 
 CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "04_dilated_causal.md"
 
@@ -170,15 +170,20 @@ def test_reaching_positions_refuses_bad_inputs(call, message):
 
 
 def test_dilated_geometry_of_the_chapters_model():
-    shape = explorers.dilated_geometry(2, models.DILATION_RATES)
+    shape = dilated_geometry(2, models.DILATION_RATES)
     assert shape["receptive_field"] == 256 and shape["window_seen"] == 240
     assert shape["parameters"] == 4_177 and len(shape["stages"]) == 8
-    assert explorers.dilated_geometry(3, (1, 2, 4))["window_seen"] == 15
+    # The formula counts what Keras builds.
+    for kernel_size, rates in ((2, models.DILATION_RATES), (3, (1, 2, 4)), (4, (1, 4))):
+        assert (dilated_geometry(kernel_size, rates)["parameters"]
+                == models.build_dilated_causal_forecaster(14, 240, kernel_size=kernel_size,
+                                                          dilation_rates=rates).count_params())
+    assert dilated_geometry(3, (1, 2, 4))["window_seen"] == 15
 
 
 def test_dilated_geometry_refuses_a_kernel_wider_than_the_window():
     with pytest.raises(ValueError, match="dilation 128 spans 257 steps"):
-        explorers.dilated_geometry(3, models.DILATION_RATES)
+        dilated_geometry(3, models.DILATION_RATES)
 
 
 def test_dilation_explorer_redraws_at_once_and_shows_bad_settings_as_messages():

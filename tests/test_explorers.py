@@ -1,31 +1,31 @@
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from synthetic import TINY, tiny_series
 
-from seqlib import explorers
+from seqlib import explorers, receptive_field, recipe
 
 
 @pytest.fixture(scope="module")
 def tiny_reviews():
     rng = np.random.default_rng(0)
-    x = rng.integers(1, 40, size=(64, 60))
-    y = (x[:, -10:] < 10).sum(axis=1) > 2  # a learnable pattern in the last words
-    return x[:48], y[:48].astype("float32"), x[48:], y[48:].astype("float32")
+    x = rng.integers(1, 40, size=(80, 60))
+    y = ((x[:, -10:] < 10).sum(axis=1) > 2).astype("float32")  # a learnable pattern in the last words
+    return recipe.Reviews(x[:48], y[:48], x[48:64], y[48:64], x[64:], y[64:])
 
 
-def test_imdb_kernel_trial_trains_with_the_requested_settings(tiny_reviews):
-    result = explorers.imdb_kernel_trial(*tiny_reviews, kernel_size=3, maxlen=50, epochs=2)
-    assert result.epochs == 2 and result.monitor == "val_accuracy"
-    assert 0.0 <= result.best_value <= 1.0
+def test_imdb_trial_trains_with_the_requested_settings(tiny_reviews):
+    figure = explorers.imdb_trial(tiny_reviews, kernel_size=3, maxlen=50, profile=TINY)
+    assert len(figure.axes) == 2 and "kernel size 3, last 50 words" in figure.texts[0].get_text()
 
 
 @pytest.mark.parametrize(
     ("kernel_size", "maxlen", "message"),
     [(25, 20, "kernel_size=25"), (7, 61, "maxlen=61"), (7, 0, "maxlen=0")],
 )
-def test_imdb_kernel_trial_refuses_impossible_settings(tiny_reviews, kernel_size, maxlen, message):
+def test_imdb_trial_refuses_impossible_settings(tiny_reviews, kernel_size, maxlen, message):
     with pytest.raises(ValueError, match=message):
-        explorers.imdb_kernel_trial(*tiny_reviews, kernel_size=kernel_size, maxlen=maxlen, epochs=1)
+        explorers.imdb_trial(tiny_reviews, kernel_size=kernel_size, maxlen=maxlen, profile=TINY)
 
 
 def _press_train(explorer):
@@ -36,7 +36,7 @@ def _press_train(explorer):
 
 
 def test_imdb_explorer_shows_a_message_not_a_traceback(tiny_reviews):
-    explorer = explorers.make_imdb_explorer(*tiny_reviews, epochs=1, kernel_sizes=(3, 25), maxlens=(20, 50))
+    explorer = explorers.make_imdb_explorer(tiny_reviews, TINY, kernel_sizes=(3, 25), maxlens=(20, 50))
     kernel, maxlen = explorer.children[0].children[:2]
     kernel.value, maxlen.value = 25, 20
     output = _press_train(explorer)
@@ -46,15 +46,15 @@ def test_imdb_explorer_shows_a_message_not_a_traceback(tiny_reviews):
 
 
 def test_imdb_explorer_plots_a_valid_run(tiny_reviews):
-    explorer = explorers.make_imdb_explorer(*tiny_reviews, epochs=1, kernel_sizes=(3,), maxlens=(50,))
+    explorer = explorers.make_imdb_explorer(tiny_reviews, TINY, kernel_sizes=(3,), maxlens=(50,))
     output = _press_train(explorer)
     assert output.outputs and "image/png" in output.outputs[0]["data"]
 
 
 def test_conv_geometry_of_the_books_setting():
-    shape = explorers.conv_geometry("10 days", "1 hour", 5, np.timedelta64(1, "h"))
+    shape = receptive_field.conv_geometry("10 days", "1 hour", 5, np.timedelta64(1, "h"))
     assert shape == {"timesteps": 240, "lengths": [236, 78, 74, 24, 20], "receptive_field": 61, "field_hours": 61.0}
-    jena = explorers.conv_geometry("10 days", "1 hour", 5, np.timedelta64(10, "m"))
+    jena = receptive_field.conv_geometry("10 days", "1 hour", 5, np.timedelta64(10, "m"))
     assert jena["timesteps"] == 240 and jena["field_hours"] == 61.0
 
 
@@ -64,46 +64,37 @@ def test_conv_geometry_of_the_books_setting():
 )
 def test_conv_geometry_refuses_impossible_settings(step, kernel_size, message):
     with pytest.raises(ValueError, match=message):
-        explorers.conv_geometry("10 days", step, kernel_size, np.timedelta64(1, "h"))
+        receptive_field.conv_geometry("10 days", step, kernel_size, np.timedelta64(1, "h"))
 
 
 @pytest.fixture(scope="module")
-def tiny_series():
-    from seqlib import windows
-
-    rng = np.random.default_rng(0)
-    t = np.arange(3000)
-    values = np.stack([np.sin(t / 24 * 2 * np.pi), rng.normal(size=3000)], axis=1).astype("float32")
-    return values, windows.SplitRanges(train=(0, 1800), val=(1800, 2400), test=(2400, 3000))
+def tiny_weather():
+    return recipe.prepare_weather(tiny_series())
 
 
-def test_forecaster_trial_reports_fit_and_baseline_on_the_same_windows(tiny_series):
-    from seqlib import baselines, models, windows
-
-    data, splits = tiny_series
-    spec = windows.WindowSpec(lookback=240, delay=24, step=2, batch_size=32)
-    trial = explorers.forecaster_trial(data, splits, 0, spec, models.build_conv_forecaster,
-                                       epochs=1, steps_per_epoch=3, max_eval_batches=None)
-    assert trial.timesteps == 120 and trial.fit.epochs == 1
-    assert trial.baseline_mae == pytest.approx(baselines.common_sense_mae(data, spec, windows.target_rows(spec, splits.val), 0), rel=1e-6)
+def test_forecaster_trial_plots_the_fit_against_the_baseline_on_the_same_windows(tiny_weather):
+    figure = explorers.forecaster_trial("conv_forecaster", tiny_weather, TINY, "2 hours", kernel_size=3)
+    title = figure.texts[0].get_text()
+    assert "pure convnet, kernel size 3, 10 days at step 2 hours" in title and "120 timesteps" in title
+    labels = [line.get_label() for line in figure.axes[0].get_lines()]
+    assert "common-sense baseline" in labels
 
 
-def test_conv_explorer_describes_and_refuses_in_the_widget(tiny_series):
-    data, splits = tiny_series
-    explorer = explorers.make_conv_explorer(data, splits, 0, np.timedelta64(1, "h"), epochs=1, steps_per_epoch=2,
-                                            max_eval_batches=2)
-    (_, step, _), geometry, output = explorer.children[0].children, explorer.children[1], explorer.children[2]
+def test_conv_explorer_describes_and_refuses_in_the_widget(tiny_weather):
+    explorer = explorers.make_conv_explorer(tiny_weather, TINY)
+    (kernel, step, _), geometry, output = explorer.children[0].children, explorer.children[1], explorer.children[2]
     assert "240</b> timesteps" in geometry.value and "61</b> timesteps" in geometry.value
+    kernel.value = 7
+    field = receptive_field.receptive_field(receptive_field.conv_forecaster_stages(7))
+    assert f"{field}</b> timesteps" in geometry.value
     step.value = "30 min"
     assert "Cannot use these settings" in geometry.value
     _press_train(explorer)
     assert "Cannot run these settings" in output.outputs[0]["data"]["text/html"]
 
 
-def test_step_explorer_refuses_a_step_finer_than_the_data(tiny_series):
-    data, splits = tiny_series
-    explorer = explorers.make_step_explorer(data, splits, 0, np.timedelta64(1, "h"), epochs=1, steps_per_epoch=2,
-                                            max_eval_batches=2, lookback="4 days")
+def test_step_explorer_refuses_a_step_finer_than_the_data(tiny_weather):
+    explorer = explorers.make_step_explorer(tiny_weather, TINY, lookback="4 days")
     step = explorer.children[0].children[0]
     step.value = "30 min"
     output = _press_train(explorer)

@@ -64,7 +64,8 @@ def test_plot_history_returns_a_figure_with_the_baseline():
     figure = plots.plot_history(result, baseline=0.5, title="tiny")
     axis = figure.axes[0]
     labels = [line.get_label() for line in axis.get_lines()]
-    assert "validation loss" in labels and "common-sense baseline" in labels
+    assert "validation" in labels and "common-sense baseline" in labels
+    assert plots.plot_history(result, labels={"loss": plots.MAE_LABEL}).axes[0].get_ylabel() == plots.MAE_LABEL
     with pytest.raises(ValueError, match="accuracy"):
         plots.plot_history(result, metrics=("accuracy",))
 
@@ -87,11 +88,36 @@ def test_seconds_per_batch_times_a_training_step():
         training.seconds_per_batch(model, x[:16], y[:16], repeats=0)
 
 
-def test_compile_forecaster_uses_xla_only_for_the_models_it_helps():
+def test_compile_model_follows_the_registry_and_one_compile_policy():
     from seqlib import models
 
-    gru = training.compile_forecaster(models.build_gru(3, 24))
-    conv = training.compile_forecaster(models.build_conv_forecaster(3, 120))
-    assert gru.jit_compile is True and conv.jit_compile is False
-    assert gru.loss == conv.loss == "mae"
+    gru = training.compile_model(models.build_gru(3, 24), models.get_entry("gru"))
+    conv = training.compile_model(models.build_conv_forecaster(3, 120), models.get_entry("conv_forecaster"))
+    imdb = training.compile_model(models.build_imdb_convnet(num_words=50, maxlen=100), models.get_entry("imdb_convnet"))
+    assert gru.jit_compile is conv.jit_compile is imdb.jit_compile is training.JIT_COMPILE is False
+    assert gru.loss == conv.loss == "mae" and imdb.loss == "binary_crossentropy"
     assert float(conv.optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(imdb.optimizer.learning_rate) == pytest.approx(1e-4)
+    xla = training.compile_model(models.build_gru(3, 24), models.get_entry("gru"), jit_compile=True)
+    assert xla.jit_compile is True
+
+
+def test_patience_stops_a_run_that_no_longer_improves():
+    x, y = _tiny_regression(0)
+    training.set_seed(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mae")  # learns nothing: never improves
+    result = training.fit_model(model, x[:48], y[:48], epochs=10, patience=2, validation_data=(x[48:], y[48:]))
+    assert result.epochs == 3 and result.best_epoch == 1 and result.stopped_early
+    assert result.to_dict()["stopped_early"] is True and result.to_dict()["patience"] == 2
+    with pytest.raises(ValueError, match="patience=0"):
+        training.fit_model(model, x, y, epochs=1, patience=0, validation_split=0.2)
+
+
+def test_step_seconds_goes_round_every_model():
+    model, _ = _fit(0, epochs=1)
+    x, y = _tiny_regression(0)
+    seconds = training.step_seconds({"a": (model, x[:16], y[:16]), "b": (model, x[:8], y[:8])}, rounds=2, repeats=2)
+    assert list(seconds) == ["a", "b"] and all(len(v) == 2 and min(v) > 0 for v in seconds.values())
+    with pytest.raises(ValueError, match="rounds=0"):
+        training.step_seconds({"a": (model, x[:16], y[:16])}, rounds=0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import keras
 import numpy as np
 import pytest
 
@@ -119,9 +118,22 @@ def test_from_durations_gives_the_books_rows():
 def test_describe_spells_out_the_index_arithmetic():
     text = WindowSpec.from_durations("10 days", "24 hours", "1 hour", TEN_MINUTES).describe()
     assert "lookback 1440 rows (10 days) → 240 timesteps at step 6 rows (1 hour)" in text
-    assert "r-1440, r-1434, ..., r-6" in text
-    assert "r+144, 144 rows (24 hours) after r" in text
-    assert "r-10, r-7, r-4, r-1" in str(WindowSpec(lookback=10, delay=0, step=3))
+    assert "r-1434, r-1428, ..., r" in text
+    assert "r+144, 144 rows (24 hours) after the last reading" in text
+    assert "r-9, r-6, r-3, r\n" in str(WindowSpec(lookback=10, delay=0, step=3))
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 6, 12])
+def test_the_target_is_delay_after_the_last_reading_at_every_step(step):
+    # The 2017 windows ended one step before r and predicted r + delay: a lead time of
+    # delay + step. Here the last reading is r itself, so the lead time is delay at any step.
+    spec = WindowSpec(lookback=48, delay=24, step=step)
+    rows = np.array([100, 200])
+    samples, targets = windows.make_batch(DATA, rows, spec, target_column=0)
+    np.testing.assert_array_equal(targets - window_rows(samples)[:, -1], [24, 24])
+    np.testing.assert_array_equal(window_rows(samples)[:, -1], rows)
+    assert samples.shape[1] == spec.timesteps == 48 // step
+    assert spec.span == (spec.timesteps - 1) * step + 1 <= spec.lookback
 
 
 # Split ranges -----------------------------------------------------------------------
@@ -168,8 +180,8 @@ def test_make_batch_cuts_exact_windows():
     rows = np.array([20, 21, 500])
     samples, targets = windows.make_batch(DATA, rows, SPEC, target_column=1)
     assert samples.shape == (3, 4, 3) and samples.dtype == targets.dtype == np.float32
-    # Row r sees rows r-12, r-9, r-6, r-3 and forecasts column 1 of row r+5.
-    expected_rows = [[8, 11, 14, 17], [9, 12, 15, 18], [488, 491, 494, 497]]
+    # The window of row r reads rows r-9, r-6, r-3, r and forecasts column 1 of row r+5.
+    expected_rows = [[11, 14, 17, 20], [12, 15, 18, 21], [491, 494, 497, 500]]
     np.testing.assert_array_equal(window_rows(samples), expected_rows)
     np.testing.assert_array_equal(samples[..., 2], 100 * samples[..., 0])
     np.testing.assert_array_equal(targets, [250, 260, 5050])
@@ -177,14 +189,14 @@ def test_make_batch_cuts_exact_windows():
 
 def test_make_batch_with_a_step_that_does_not_divide_the_lookback():
     spec = WindowSpec(lookback=10, delay=0, step=3)
-    samples, targets = windows.make_batch(DATA, np.array([10, 999]), spec, target_column=0)
-    np.testing.assert_array_equal(window_rows(samples), [[0, 3, 6, 9], [989, 992, 995, 998]])
-    np.testing.assert_array_equal(targets, [10, 999])
+    samples, targets = windows.make_batch(DATA, np.array([9, 999]), spec, target_column=0)
+    np.testing.assert_array_equal(window_rows(samples), [[0, 3, 6, 9], [990, 993, 996, 999]])
+    np.testing.assert_array_equal(targets, [9, 999])
 
 
-@pytest.mark.parametrize("rows", [np.array([11]), np.array([100, 995]), np.array([-1])])
+@pytest.mark.parametrize("rows", [np.array([8]), np.array([100, 995]), np.array([-1])])
 def test_make_batch_rejects_windows_outside_the_data(rows):
-    message = r"`rows` must lie in \[lookback, len\(data\) - delay\) = \[12, 995\)"
+    message = r"`rows` must lie in \[span - 1, len\(data\) - delay\) = \[9, 995\)"
     with pytest.raises(ValueError, match=message):
         windows.make_batch(DATA, rows, SPEC, target_column=1)
 
@@ -200,7 +212,7 @@ def test_make_batch_rejects_bad_arguments():
 
 def test_target_rows_are_the_largest_leak_free_range():
     rows = windows.target_rows(SPEC, (100, 400))
-    np.testing.assert_array_equal(rows, np.arange(100 + 12, 400 - 5))
+    np.testing.assert_array_equal(rows, np.arange(100 + 9, 400 - 5))
     # One row earlier would read row 99, one row later a target at row 400.
     assert rows[0] + SPEC.sample_offsets[0] == 100 and rows[-1] + SPEC.delay == 399
 
@@ -217,13 +229,18 @@ def test_every_window_of_every_split_stays_inside_its_split(spec):
         assert targets.min() >= start and targets.max() == stop - 1, name
 
 
-def test_target_rows_rejects_a_range_too_short_for_lookback_plus_delay():
-    message = r"`row_range` = \(100, 117\) is too short for lookback \+ delay.*lookback=12, delay=5"
+def test_target_rows_rejects_a_range_too_short_for_one_window_and_its_target():
+    message = r"`row_range` = \(100, 114\) is too short.*span=10 rows for lookback=12 at step=3, delay=5"
     with pytest.raises(ValueError, match=message):
-        windows.target_rows(SPEC, (100, 117))
-    assert len(windows.target_rows(SPEC, (100, 118))) == 1
+        windows.target_rows(SPEC, (100, 114))
+    assert len(windows.target_rows(SPEC, (100, 115))) == 1
     with pytest.raises(ValueError, match=r"`row_range` = \(0, 2000\) ends past the last row"):
         windows.target_rows(SPEC, (0, 2000), num_rows=NUM_ROWS)
+
+
+# The 2017 window of current row r is ours of last reading r - step, with a target
+# delay + step after it: the same batches, once the 2017 lead time is spelled out.
+SPEC_2017 = WindowSpec(lookback=12, delay=5 + 3, step=3, batch_size=16)
 
 
 def test_windows_equal_the_2017_generator_in_order():
@@ -233,7 +250,7 @@ def test_windows_equal_the_2017_generator_in_order():
     for batch in range(3):
         rows = np.arange(501 + 12 + 16 * batch, 501 + 12 + 16 * (batch + 1))
         old_samples, old_targets = next(generator)
-        samples, targets = windows.make_batch(DATA, rows, SPEC, target_column=1)
+        samples, targets = windows.make_batch(DATA, rows - 3, SPEC_2017, target_column=1)
         np.testing.assert_array_equal(samples, old_samples)
         np.testing.assert_array_equal(targets, old_targets)
 
@@ -247,7 +264,7 @@ def test_windows_equal_the_2017_generator_shuffled():
     for _ in range(3):
         rows = draws.randint(12, 500, size=16)
         old_samples, old_targets = next(generator)
-        samples, targets = windows.make_batch(DATA, rows, SPEC, target_column=1)
+        samples, targets = windows.make_batch(DATA, rows - 3, SPEC_2017, target_column=1)
         np.testing.assert_array_equal(samples, old_samples)
         np.testing.assert_array_equal(targets, old_targets)
 
@@ -280,7 +297,7 @@ def test_normalise_rejects_a_constant_column():
         windows.normalise(DATA, (0, 2000))
 
 
-# Batches for Keras ------------------------------------------------------------------------
+# Batch counts ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -296,116 +313,3 @@ def test_count_batches_rejects_bad_arguments():
         windows.count_batches(10, 0)
     with pytest.raises(ValueError, match=r"`num_windows` must be >= 0. Received: num_windows=-1"):
         windows.count_batches(-1, 128)
-
-
-def test_evaluation_windows_score_every_row_once_in_order():
-    val = windows.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=0)
-    expected = windows.target_rows(SPEC, SPLITS.val)  # rows 513..744: 232 windows
-    assert len(val) == windows.count_batches(len(expected), 16) == 15
-    batches = [val[index] for index in range(len(val))]
-    assert [len(targets) for _, targets in batches] == [16] * 14 + [8]
-    np.testing.assert_array_equal(np.concatenate([targets for _, targets in batches]) - SPEC.delay, expected)
-    np.testing.assert_array_equal(val.rows, expected)
-    with pytest.raises(IndexError):
-        val[len(val)]
-
-
-def test_evaluation_windows_cap_spreads_rows_over_the_whole_split():
-    val = windows.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=0, max_batches=3)
-    all_rows = windows.target_rows(SPEC, SPLITS.val)
-    assert len(val) == 3 and len(val.rows) == 48 == len(np.unique(val.rows))
-    assert val.rows[0] == all_rows[0] and val.rows[-1] > all_rows[-1] - len(all_rows) / 48
-    assert np.isin(val.rows, all_rows).all() and (np.diff(val.rows) > 0).all()
-    assert len(windows.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=0, max_batches=100)) == 15
-
-
-def test_training_windows_are_reproducible_and_stay_in_the_split():
-    def two_epochs(seed: int) -> list[np.ndarray]:
-        train = windows.TrainingWindows(
-            DATA, SPEC, SPLITS.train, target_column=0, steps_per_epoch=4, seed=seed
-        )
-        first = [train[index][1] for index in range(len(train))]
-        train.on_epoch_end()
-        return first + [train[index][1] for index in range(len(train))]
-
-    epochs = two_epochs(seed=0)
-    assert len(epochs) == 8 and all(len(targets) == 16 for targets in epochs)
-    np.testing.assert_array_equal(epochs, two_epochs(seed=0))
-    assert not np.array_equal(epochs, two_epochs(seed=1))
-    assert not np.array_equal(epochs[:4], epochs[4:])
-    targets = np.concatenate(epochs)
-    assert targets.min() >= 12 + 5 and targets.max() < 500
-
-
-def test_datasets_reject_bad_arguments():
-    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be >= 1. Received: steps_per_epoch=0"):
-        windows.TrainingWindows(DATA, SPEC, SPLITS.train, target_column=0, steps_per_epoch=0)
-    with pytest.raises(ValueError, match=r"`max_batches` must be >= 1. Received: max_batches=0"):
-        windows.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=0, max_batches=0)
-    with pytest.raises(ValueError, match=r"`row_range` = \(751, 1200\) ends past the last row"):
-        windows.EvaluationWindows(DATA, SPEC, (751, 1200), target_column=0)
-    with pytest.raises(ValueError, match=r"`target_column` must be < the 3 features"):
-        windows.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=5)
-
-
-def test_keras_fits_and_evaluates_on_the_windows():
-    data = np.random.default_rng(0).normal(size=(NUM_ROWS, 3)).astype(np.float32)
-    train, val, test = windows.make_windows(data, SPEC, SPLITS, target_column=1, steps_per_epoch=3, seed=0)
-    inputs = keras.Input(shape=(SPEC.timesteps, 3))
-    model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(inputs)))
-    model.compile(optimizer="rmsprop", loss="mae")
-    history = model.fit(train, validation_data=val, epochs=2, verbose=0)
-    assert len(history.history["val_loss"]) == 2
-    # evaluate() averages over every window once, the partial last batch included.
-    predictions = model.predict(test, verbose=0)[:, 0]
-    targets = data[test.rows + SPEC.delay, 1]
-    assert len(predictions) == len(test.rows) == 232  # 14 batches of 16 and one of 8
-    mae = np.mean(np.abs(predictions - targets))
-    np.testing.assert_allclose(model.evaluate(test, verbose=0), mae, rtol=1e-5)
-
-
-def test_make_windows_caps_validation_but_scores_every_test_window():
-    _, val, test = windows.make_windows(DATA, SPEC, SPLITS, target_column=0, steps_per_epoch=1, max_eval_batches=2)
-    assert len(val) == 2 and len(val.rows) == 2 * SPEC.batch_size
-    np.testing.assert_array_equal(test.rows, windows.target_rows(SPEC, SPLITS.test))
-
-
-def test_make_windows_names_the_split_that_is_too_short():
-    spec = WindowSpec(lookback=246, delay=5)
-    with pytest.raises(ValueError, match=r"^The val split \(501, 750\): `row_range` = \(501, 750\) is too short"):
-        windows.make_windows(DATA, spec, SplitRanges((0, 500), (501, 750), (751, NUM_ROWS)), 0, steps_per_epoch=1)
-
-
-def test_dataset_gives_the_same_batches_as_indexing_epoch_after_epoch():
-    train, val, _ = windows.make_windows(DATA, SPEC, SPLITS, target_column=1, steps_per_epoch=3, seed=4)
-    twin, _, _ = windows.make_windows(DATA, SPEC, SPLITS, target_column=1, steps_per_epoch=3, seed=4)
-    dataset = twin.dataset()
-    for _ in range(2):  # each pass over the dataset is one epoch with fresh draws, as with fit()
-        for (samples, targets), index in zip(dataset.as_numpy_iterator(), range(len(train)), strict=True):
-            np.testing.assert_array_equal(samples, train[index][0])
-            np.testing.assert_array_equal(targets, train[index][1])
-        train.on_epoch_end()
-    batches = list(val.dataset().as_numpy_iterator())
-    assert len(batches) == len(val)
-    for (samples, targets), index in zip(batches, range(len(val))):
-        np.testing.assert_array_equal(samples, val[index][0])
-        np.testing.assert_array_equal(targets, val[index][1])
-
-
-def test_fit_on_the_dataset_matches_fit_on_the_pydataset():
-    data = np.random.default_rng(0).normal(size=(NUM_ROWS, 3)).astype(np.float32)
-
-    def history(use_dataset: bool) -> list[float]:
-        train, val, _ = windows.make_windows(data, SPEC, SPLITS, target_column=1, steps_per_epoch=4, seed=0)
-        keras.utils.set_random_seed(0)
-        inputs = keras.Input(shape=(SPEC.timesteps, 3))
-        model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(inputs)))
-        model.compile(optimizer="rmsprop", loss="mae")
-        if use_dataset:
-            train.on_epoch_end()  # fit() redraws a PyDataset's rows once before its first epoch
-        fit_args = (train.dataset(), val.dataset()) if use_dataset else (train, val)
-        # shuffle=False: fit() would otherwise shuffle a PyDataset's batch order (not its rows)
-        result = model.fit(fit_args[0], validation_data=fit_args[1], epochs=3, verbose=0, shuffle=False)
-        return result.history["loss"] + result.history["val_loss"]
-
-    np.testing.assert_allclose(history(True), history(False), rtol=1e-6)
