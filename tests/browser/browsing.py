@@ -16,6 +16,14 @@ HARMLESS_CONSOLE = (
     re.compile(r"strict mode: use allowUnionTypes"),  # ajv in the widget manager, compiling its schema
 )
 
+# Every displayed widget (one view script each) has been rendered by the widget manager.
+WIDGETS_RENDERED_JS = """
+const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+const areas = document.querySelectorAll('.widget-subarea');
+return views.length > 0 && areas.length >= views.length
+       && Array.from(areas).every(a => a.querySelector('.jupyter-widgets'));
+"""
+
 
 def wait(driver, condition_js: str, timeout_s: float, *args: Any) -> Any:
     """Poll ``condition_js`` (a function body, called with ``args``) until it returns something truthy.

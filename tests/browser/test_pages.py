@@ -17,7 +17,7 @@ import time
 import pytest
 
 from book import HTML_DIR, PAGES, WIDGET_PAGES
-from browsing import console_problems, full_page_screenshot, wait, wait_until_loaded
+from browsing import WIDGETS_RENDERED_JS, console_problems, full_page_screenshot, wait, wait_until_loaded
 
 pytestmark = pytest.mark.browser
 
@@ -69,11 +69,7 @@ def test_page_renders_in_a_browser(page, driver, book_url, screenshot_dir):
     # Images (figures) finish decoding; the widget manager renders one subarea per widget view.
     wait(driver, "return Array.from(document.images).every(img => img.complete)", 15)
     if page in WIDGET_PAGES:
-        rendered = wait(driver, """
-            const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-            const areas = document.querySelectorAll('.widget-subarea');
-            return views.length > 0 && areas.length >= views.length
-                   && Array.from(areas).every(a => a.querySelector('.jupyter-widgets'));""", WIDGET_TIMEOUT_S)
+        rendered = wait(driver, WIDGETS_RENDERED_JS, WIDGET_TIMEOUT_S)
     time.sleep(0.5)  # let late console messages (fonts, fallbacks) arrive
     report = driver.execute_script(PAGE_REPORT_JS)
     console, warnings = console_problems(driver)
