@@ -13,7 +13,7 @@ HARMLESS_CONSOLE = (
     re.compile(r"THEBE_JS_URL"),                      # sphinx-thebe declares it twice
     re.compile(r"favicon\.ico"),                      # the book has no favicon
     re.compile(r"theme.*mode|mode.*theme", re.I),     # pydata theme on a fresh profile
-    re.compile(r"strict mode: use allowUnionTypes"),  # ajv in the widget manager, compiling its schema
+    re.compile(r"strict mode: use allowUnionTypes"),  # ajv in the widget manager, on its schema
 )
 
 # Every displayed widget (one view script each) has been rendered by the widget manager.
@@ -26,7 +26,7 @@ return views.length > 0 && areas.length >= views.length
 
 
 def wait(driver, condition_js: str, timeout_s: float, *args: Any) -> Any:
-    """Poll ``condition_js`` (a function body, called with ``args``) until it returns something truthy.
+    """Poll ``condition_js`` (a function body, called with ``args``) until it returns truthy.
 
     Returns:
         What the script returned last: truthy on success, falsy after ``timeout_s``.
@@ -49,14 +49,16 @@ def wait_for(driver, what: str, condition_js: str, timeout_s: float, *args: Any)
 
 def wait_until_loaded(driver, timeout_s: float = 30) -> None:
     """The document finished loading (``TimeoutError`` if it never does)."""
-    wait_for(driver, "the page finished loading", "return document.readyState === 'complete'", timeout_s)
+    wait_for(driver, "the page finished loading", "return document.readyState === 'complete'",
+             timeout_s)
 
 
 def console_problems(driver) -> tuple[list[str], list[str]]:
-    """The browser console's errors and warnings since the last call, without known harmless noise."""
+    """The console's errors and warnings since the last call, without known harmless noise."""
     log = [entry for entry in driver.get_log("browser")
            if not any(pattern.search(entry["message"]) for pattern in HARMLESS_CONSOLE)]
-    errors = [f"{entry['level']}: {entry['message']}" for entry in log if entry["level"] == "SEVERE"]
+    errors = [f"{entry['level']}: {entry['message']}"
+              for entry in log if entry["level"] == "SEVERE"]
     warnings = [entry["message"][:200] for entry in log if entry["level"] == "WARNING"]
     return errors, warnings
 
@@ -68,8 +70,8 @@ def full_page_screenshot(driver, path: Path) -> None:
     """
     width, height = driver.execute_script(
         "return [window.innerWidth, Math.min(document.documentElement.scrollHeight, 30000)]")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
     try:
         time.sleep(0.3)  # one layout pass at the new size
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})

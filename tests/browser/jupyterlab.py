@@ -26,22 +26,28 @@ return Array.from(document.querySelectorAll(arguments[0]))
 """
 CODE_CELL_JS = """
 return Array.from(document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell'))
-    .find(c => (c.querySelector('.cm-content') || {textContent: ''}).textContent.includes(arguments[0]));
+    .find(c => c.querySelector('.cm-content')
+               && c.querySelector('.cm-content').textContent.includes(arguments[0]));
 """
 # The open notebook, as one report (textContent, not innerText: cells out of view are not rendered).
 NOTEBOOK_JS = """
 const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
 if (!panel) { return null; }
 const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+// The status bar's "Python 3 (ipykernel) | Idle" ("No Kernel | ..." until a kernel is attached).
+const kernel = Array.from(document.querySelectorAll('.jp-StatusBar-Item'))
+    .map(e => e.textContent.trim()).find(t => t.includes(' | '));
 return {
   status: indicator ? indicator.dataset.status : 'unknown',
+  ready: !!kernel && !kernel.startsWith('No Kernel') && kernel.endsWith('| Idle'),
   running: Array.from(panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
       .filter(p => p.textContent.includes('[*]')).length,
   errors: Array.from(panel.querySelectorAll('.jp-OutputArea-output'))
       .map(o => o.textContent)
       .filter(t => /Traceback \\(most recent call last\\)|Error displaying widget/.test(t))
       .map(t => t.slice(-1500)),
-  dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.textContent.slice(0, 500)),
+  dialogs: Array.from(document.querySelectorAll('.jp-Dialog'))
+      .map(d => d.textContent.slice(0, 500)),
   dirty: !!document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty'),
 };
 """
@@ -56,7 +62,8 @@ def double_click_file(driver, name: str) -> None:
 
 def choose_menu(driver, menu: str, item: str) -> None:
     """Click ``menu`` in the menu bar, then its entry ``item``."""
-    wait_for(driver, f"the {menu!r} menu", MENU_JS, UI_TIMEOUT_S, ".lm-MenuBar-itemLabel", menu).click()
+    wait_for(driver, f"the {menu!r} menu", MENU_JS, UI_TIMEOUT_S, ".lm-MenuBar-itemLabel",
+             menu).click()
     wait_for(driver, f"{item!r} in the {menu!r} menu", MENU_JS, UI_TIMEOUT_S, ".lm-Menu-itemLabel",
              item).click()
 
@@ -80,7 +87,8 @@ def notebook_state(driver) -> dict | None:
     return driver.execute_script(NOTEBOOK_JS)
 
 
-def wait_in_notebook(driver, server: LabServer, what: str, condition_js: str, timeout_s: float, *args):
+def wait_in_notebook(driver, server: LabServer, what: str, condition_js: str, timeout_s: float,
+                     *args):
     """Wait for ``condition_js`` while watching the notebook: fail early on a traceback, a dialog
     or a dead kernel, and on a timeout say how many cells were still running.
 
@@ -93,21 +101,32 @@ def wait_in_notebook(driver, server: LabServer, what: str, condition_js: str, ti
         if state.get("errors"):
             raise AssertionError(f"a cell failed while waiting for {what}:\n{state['errors'][0]}")
         if server.kernel_died() or state.get("status") in DEAD_STATUSES:
-            raise AssertionError(f"the kernel died while waiting for {what} "
-                                 f"(kernel status: {state.get('status')}; dialogs: {state.get('dialogs')})")
+            raise AssertionError(f"the kernel died while waiting for {what} (kernel status: "
+                                 f"{state.get('status')}; dialogs: {state.get('dialogs')})")
         if state.get("dialogs"):
-            raise AssertionError(f"JupyterLab shows a dialog while waiting for {what}: {state['dialogs']}")
+            raise AssertionError(f"JupyterLab shows a dialog while waiting for {what}: "
+                                 f"{state['dialogs']}")
         result = driver.execute_script(condition_js, *args)
         if result:
             return result
         if time.monotonic() > deadline:
-            raise TimeoutError(f"{what}: not within {timeout_s:g} s ({state.get('running', '?')} cells "
-                               f"still running, kernel {state.get('status', 'unknown')})")
+            raise TimeoutError(f"{what}: not within {timeout_s:g} s ({state.get('running', '?')} "
+                               f"cells still running, kernel {state.get('status', 'unknown')})")
         time.sleep(0.5)
 
 
 def wait_until_idle(driver, server: LabServer, what: str, timeout_s: float) -> None:
-    """Wait until no cell is queued or running and the kernel is idle (see ``wait_in_notebook``)."""
+    """Wait until a kernel is attached and idle, with no cell queued or running."""
     wait_in_notebook(driver, server, what, f"""
         const state = (function () {{ {NOTEBOOK_JS} }})();
-        return state && state.running === 0 && state.status === 'idle';""", timeout_s)
+        return state && state.ready && state.running === 0 && state.status === 'idle';""",
+                     timeout_s)
+
+
+def run_cells(driver, server: LabServer, item: str, what: str, timeout_s: float) -> None:
+    """Choose ``item`` in the Run menu, see the cells start, and wait until they have all run."""
+    choose_menu(driver, "Run", item)
+    wait_in_notebook(driver, server, f"{what} to start", f"""
+        const state = (function () {{ {NOTEBOOK_JS} }})();
+        return state && (state.running > 0 || state.status === 'busy');""", UI_TIMEOUT_S)
+    wait_until_idle(driver, server, what, timeout_s)

@@ -67,18 +67,19 @@ class LabServer:
         """
         self.state_dir.mkdir(parents=True, exist_ok=True)
         command = [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-            f"--port={self.port}", "--ServerApp.port_retries=0", f"--ServerApp.token={self.token}",
+            sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+            "--ip=127.0.0.1", f"--port={self.port}", "--ServerApp.port_retries=0",
+            f"--ServerApp.token={self.token}",
             f"--ServerApp.root_dir={self.root}",
         ]
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                            cwd=self.root, start_new_session=True)
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                            env=self.env, cwd=self.root, start_new_session=True)
         deadline = time.monotonic() + timeout_s
         while True:
             if self.process.poll() is not None:
-                raise LabServerError(f"jupyter lab exited with status {self.process.returncode} before "
-                                     f"it answered\n{self.log_tail()}")
+                raise LabServerError(f"jupyter lab exited with status {self.process.returncode} "
+                                     f"before it answered\n{self.log_tail()}")
             try:
                 urllib.request.urlopen(f"{self.base_url}/api/status?token={self.token}", timeout=2)
                 return
@@ -95,7 +96,8 @@ class LabServer:
             text = self.log_path.read_text(errors="replace").splitlines()
         except OSError as error:
             return f"(no server log: {error})"
-        return f"--- last {min(lines, len(text))} lines of {self.log_path} ---\n" + "\n".join(text[-lines:])
+        head = f"--- last {min(lines, len(text))} lines of {self.log_path} ---"
+        return "\n".join([head, *text[-lines:]])
 
     def kernel_died(self) -> bool:
         """Whether the log says a kernel died (and was restarted, or could not be)."""

@@ -16,12 +16,16 @@ FIND_SLIDER_JS = """
 return Array.from(arguments[0].querySelectorAll('.widget-slider'))
     .find(s => (s.querySelector('.widget-label') || {}).textContent === arguments[1]);
 """
+AT_POSITION_JS = """
+return Math.round(parseFloat(arguments[0].getAttribute('aria-valuenow'))) === arguments[1];
+"""
 MOVE_TIMEOUT_S = 10
 
 
 def find_slider(driver, container, label: str):
     """The slider labelled ``label`` inside ``container`` (``TimeoutError`` if there is none)."""
-    return wait_for(driver, f"a slider labelled {label!r}", FIND_SLIDER_JS, MOVE_TIMEOUT_S, container, label)
+    return wait_for(driver, f"a slider labelled {label!r}", FIND_SLIDER_JS, MOVE_TIMEOUT_S,
+                    container, label)
 
 
 def position(slider) -> tuple[int, int]:
@@ -45,7 +49,6 @@ def move_to(driver, slider, target: int) -> None:
     while current != target:
         handle.send_keys(Keys.ARROW_RIGHT if target > current else Keys.ARROW_LEFT)
         expected = current + (1 if target > current else -1)
-        wait_for(driver, f"the slider moving to position {expected}",
-                 "return Math.round(parseFloat(arguments[0].getAttribute('aria-valuenow'))) === arguments[1]",
+        wait_for(driver, f"the slider moving to position {expected}", AT_POSITION_JS,
                  MOVE_TIMEOUT_S, handle, expected)
         current = expected

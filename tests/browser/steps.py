@@ -24,7 +24,8 @@ class StepFailed(AssertionError):
 class Steps:
     """Counts the steps of one test and screenshots the browser after each (``NN-name.png``)."""
 
-    def __init__(self, driver, screenshot_dir: Path, diagnose: Callable[[], str] = lambda: "") -> None:
+    def __init__(self, driver, screenshot_dir: Path,
+                 diagnose: Callable[[], str] = lambda: "") -> None:
         self.driver = driver
         self.screenshot_dir = screenshot_dir
         self.diagnose = diagnose
@@ -32,7 +33,7 @@ class Steps:
         screenshot_dir.mkdir(parents=True, exist_ok=True)
 
     def screenshot(self, name: str) -> Path:
-        """Save the browser's viewport as ``screenshot_dir/NN-name.png`` (NN: this step's number)."""
+        """Save the viewport as ``screenshot_dir/NN-name.png`` (NN: this step's number)."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = self.screenshot_dir / f"{len(self.done) + 1:02d}-{slug}.png"
         self.driver.save_screenshot(str(path))
@@ -42,7 +43,7 @@ class Steps:
     def __call__(self, name: str) -> Iterator[None]:
         try:
             yield
-        except Exception as error:  # pytest's own outcomes (skip, fail) are BaseExceptions: not caught
+        except Exception as error:  # pytest's outcomes (skip, fail) are BaseExceptions: not caught
             try:
                 shot = f"screenshot: {self.screenshot(f'{name} FAILED')}"
             except Exception as screenshot_error:  # the browser itself may be gone

@@ -47,6 +47,10 @@ GEOMETRY_JS = """
 const line = (arguments[0].querySelector('.widget-html-content') || {}).textContent || '';
 return line.startsWith(arguments[1]) ? line : null;
 """
+TRAIN_BUTTON_JS = """
+return Array.from(arguments[0].querySelectorAll('button.widget-button'))
+    .find(b => b.textContent.trim() === 'Train');
+"""
 # What Train put in the explorer's output: 'figure', the explorer's message, or null (nothing yet).
 TRAINED_JS = """
 const output = arguments[0].querySelector('.widget-output');
@@ -116,12 +120,12 @@ def test_a_learner_runs_the_kernel_size_explorer(lab, own_driver, screenshot_dir
     with steps("run all cells above the explorer"):
         cell = lab_ui.code_cell(driver, EXPLORER_CALL)
         lab_ui.select_cell(driver, cell)
-        lab_ui.choose_menu(driver, "Run", "Run All Above Selected Cell")
-        lab_ui.wait_until_idle(driver, lab, "the cells above the explorer", RUN_ABOVE_TIMEOUT_S)
+        lab_ui.run_cells(driver, lab, "Run All Above Selected Cell", "the cells above the explorer",
+                         RUN_ABOVE_TIMEOUT_S)
     with steps("run the explorer cell"):
         # The committed output shows a saved explorer already: wait for the one this run makes.
-        driver.execute_script(
-            "arguments[0].querySelectorAll('.jp-OutputArea-output').forEach(o => o.dataset.old = '1')", cell)
+        driver.execute_script("arguments[0].querySelectorAll('.jp-OutputArea-output')"
+                              ".forEach(o => o.dataset.old = '1')", cell)
         lab_ui.select_cell(driver, cell)
         lab_ui.choose_menu(driver, "Run", "Run Selected Cell")
         explorer = lab_ui.wait_in_notebook(
@@ -135,7 +139,7 @@ def test_a_learner_runs_the_kernel_size_explorer(lab, own_driver, screenshot_dir
         timesteps = int(GEOMETRY.search(line).group(1))
     with steps("move the kernel-size slider"):
         impossible = []
-        for target in [*range(start - 1, -1, -1), *range(last + 1)]:  # down to the first, up to the last
+        for target in [*range(start - 1, -1, -1), *range(last + 1)]:  # down to 0, up to the last
             sliders.move_to(driver, kernel, target)
             kernel_size = int(sliders.readout(kernel))
             expected = expected_geometry(timesteps, kernel_size)
@@ -143,34 +147,37 @@ def test_a_learner_runs_the_kernel_size_explorer(lab, own_driver, screenshot_dir
             if expected == MESSAGE:
                 assert f"kernel_size={kernel_size}" in line, line
                 impossible.append(target)
-        assert impossible, f"no kernel size is too long for a window of {timesteps} timesteps: the test " \
-                           "cannot check the explorer's message"
+        assert impossible, (f"no kernel size is too long for a window of {timesteps} timesteps: "
+                            "the test cannot check the explorer's message")
     with steps("pick an impossible kernel size"):
         sliders.move_to(driver, kernel, impossible[0])
         shows(driver, explorer, MESSAGE, f"kernel size {sliders.readout(kernel)}")
     with steps("click Train"):
         sliders.move_to(driver, kernel, start)
         shows(driver, explorer, "window:", "the first setting again")
-        train = wait_for(driver, "the Train button", "return Array.from(arguments[0].querySelectorAll("
-                         "'button.widget-button')).find(b => b.textContent.trim() === 'Train')", 10, explorer)
+        train = wait_for(driver, "the Train button", TRAIN_BUTTON_JS, 10, explorer)
         train.click()
-        shown = lab_ui.wait_in_notebook(driver, lab, "Train's figure", TRAINED_JS, TRAIN_TIMEOUT_S, explorer)
+        shown = lab_ui.wait_in_notebook(driver, lab, "Train's figure", TRAINED_JS, TRAIN_TIMEOUT_S,
+                                        explorer)
         assert shown == "figure", f"Train showed {shown!r} instead of a figure"
         driver.execute_script("arguments[0].scrollIntoView({block: 'end'})", explorer)
     with steps("save the notebook"):
         before = {path: path.stat().st_mtime_ns for path in (notebook, notebook.with_suffix(".md"))}
         ActionChains(driver).key_down(Keys.CONTROL).send_keys("s").key_up(Keys.CONTROL).perform()
         wait_for(driver, "the notebook saved (its tab no longer marked as changed)",
-                 "return !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", SAVE_TIMEOUT_S)
+                 "return !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')",
+                 SAVE_TIMEOUT_S)
         deadline = time.monotonic() + SAVE_TIMEOUT_S
         while any(path.stat().st_mtime_ns == mtime for path, mtime in before.items()):
-            assert time.monotonic() < deadline, f"not both files of the pair were written: {sorted(before)}"
+            assert time.monotonic() < deadline, f"not both files were written: {sorted(before)}"
             time.sleep(0.2)
     with steps("check the pair on disk"):
         markdown_cells, notebook_cells = pair_sources(notebook.with_suffix(".md"))
         assert markdown_cells == notebook_cells, "the saved .md and .ipynb differ"
         saved = nbformat.read(notebook, as_version=4)
         assert saved.metadata["jupytext"]["formats"] == "ipynb,md:myst"
-        explorer_cell = next(c for c in saved.cells if c.cell_type == "code" and EXPLORER_CALL in c.source)
-        views = [o for o in explorer_cell.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        explorer_cell = next(c for c in saved.cells
+                             if c.cell_type == "code" and EXPLORER_CALL in c.source)
+        views = [output for output in explorer_cell.outputs
+                 if "application/vnd.jupyter.widget-view+json" in output.get("data", {})]
         assert views, "the saved notebook lacks the explorer this session made"

@@ -32,11 +32,13 @@ def test_a_server_that_cannot_start_fails_at_once_with_its_log(tmp_path: Path):
     assert "last " in str(failure.value) and str(server.port) in str(failure.value), failure.value
 
 
-def test_a_kernel_that_dies_fails_the_step_with_the_server_log(tmp_path: Path, own_driver, screenshot_dir):
+def test_a_kernel_that_dies_fails_the_step_with_the_server_log(tmp_path: Path, own_driver,
+                                                               screenshot_dir):
     root = tmp_path / "book"
     root.mkdir()
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os\nos._exit(1)")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                       "language": "python"}
     nbformat.write(notebook, root / "crash.ipynb")
     server = LabServer(root, tmp_path / "jupyter", env={})
     server.start()
@@ -49,8 +51,7 @@ def test_a_kernel_that_dies_fails_the_step_with_the_server_log(tmp_path: Path, o
         started = time.monotonic()
         with pytest.raises(StepFailed) as failure:
             with steps("run the cell that kills its kernel"):
-                lab_ui.choose_menu(own_driver, "Run", "Run All Cells")
-                lab_ui.wait_until_idle(own_driver, server, "the cell", 120)
+                lab_ui.run_cells(own_driver, server, "Run All Cells", "the cell", 120)
     finally:
         server.stop()
     message = str(failure.value)

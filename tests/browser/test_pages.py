@@ -17,7 +17,8 @@ import time
 import pytest
 
 from book import HTML_DIR, PAGES, WIDGET_PAGES
-from browsing import WIDGETS_RENDERED_JS, console_problems, full_page_screenshot, wait, wait_until_loaded
+from browsing import (WIDGETS_RENDERED_JS, console_problems, full_page_screenshot, wait,
+                      wait_until_loaded)
 
 pytestmark = pytest.mark.browser
 

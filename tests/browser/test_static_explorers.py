@@ -27,7 +27,8 @@ def _holds_links(page: str) -> bool:
     return built.is_file() and '"model_name": "LinkModel"' in built.read_text()
 
 
-PRECOMPUTED_PAGES = [page for page in WIDGET_PAGES if PRECOMPUTED_CALL in source(page) or _holds_links(page)]
+PRECOMPUTED_PAGES = [page for page in WIDGET_PAGES
+                     if PRECOMPUTED_CALL in source(page) or _holds_links(page)]
 WIDGET_TIMEOUT_S = 30
 SWITCH_TIMEOUT_S = 5
 
@@ -39,8 +40,8 @@ return [state ? JSON.parse(state.textContent).state : {},
 """
 # The rendered area of the displayed widget whose model id is arguments[0].
 AREA_JS = """
-const view = Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
-    .find(v => JSON.parse(v.textContent).model_id === arguments[0]);
+const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+const view = Array.from(views).find(v => JSON.parse(v.textContent).model_id === arguments[0]);
 return view && view.parentElement.querySelector('.widget-subarea');
 """
 # What the explorer in arguments[0] shows: the visible PNGs (base64) and the visible outputs' text.
@@ -49,11 +50,12 @@ const visible = e => e.getBoundingClientRect().width > 0;
 const outputs = Array.from(arguments[0].querySelectorAll('.widget-output')).filter(visible);
 return {
   pngs: outputs.flatMap(o => Array.from(o.querySelectorAll('img'))).filter(visible)
-      .map(img => img.getAttribute('src').replace(/^data:image\\/png;base64,/, '').replace(/\\s+/g, '')),
+      .map(img => img.getAttribute('src').replace(/^data:image\\/png;base64,/, '')
+                     .replace(/\\s+/g, '')),
   text: outputs.map(o => o.textContent).join(' ').replace(/\\s+/g, ' ').trim(),
 };
 """
-# Whether it shows exactly the PNG arguments[1] or, when that is null, the message arguments[2] alone.
+# Whether it shows just the PNG arguments[1] or, when that is null, the message arguments[2] alone.
 MATCHES_JS = f"""
 const shown = (function () {{ {SHOWN_JS} }}).apply(null, arguments);
 return arguments[1] ? shown.pngs.length === 1 && shown.pngs[0] === arguments[1]
@@ -62,7 +64,9 @@ return arguments[1] ? shown.pngs.length === 1 && shown.pngs[0] === arguments[1]
 
 
 def _describe(png: str | None, message: str | None) -> str:
-    return f"the PNG {png[-24:]!r} ({len(png)} base64 characters)" if png else f"the message {message!r}"
+    if png:
+        return f"the PNG {png[-24:]!r} ({len(png)} base64 characters)"
+    return f"the message {message!r}"
 
 
 @pytest.mark.parametrize("page", PRECOMPUTED_PAGES)
@@ -76,12 +80,13 @@ def test_precomputed_explorer_follows_its_sliders(page, driver, book_url, screen
     with steps("read the embedded widget state"):
         state, view_ids = driver.execute_script(STATE_JS)
         explorers = widget_state.explorers(state, view_ids)
-        assert explorers, f"{page} has no explorer whose Stacks are jslinked to sliders in its widget state"
+        assert explorers, f"{page}'s widget state has no explorer with Stacks jslinked to sliders"
     for number, explorer in enumerate(explorers, start=1):
         area = driver.execute_script(AREA_JS, explorer.view_id)
-        handles = [sliders.find_slider(driver, area, slider.description) for slider in explorer.sliders]
+        handles = [sliders.find_slider(driver, area, slider.description)
+                   for slider in explorer.sliders]
         pngs = [leaf.png for leaf in explorer.leaves.values() if leaf.png]
-        assert len(set(pngs)) == len(pngs), "two settings hold the same figure: the test cannot tell them apart"
+        assert len(set(pngs)) == len(pngs), "two settings hold the same figure"
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", area)
         for setting in explorer.settings():
             labels = ", ".join(f"{slider.description} {slider.labels[position]}"
@@ -93,7 +98,8 @@ def test_precomputed_explorer_follows_its_sliders(page, driver, book_url, screen
                 leaf = explorer.leaves[setting]
                 if not wait(driver, MATCHES_JS, SWITCH_TIMEOUT_S, area, leaf.png, leaf.message):
                     shown = driver.execute_script(SHOWN_JS, area)
-                    shown_text = ", ".join(_describe(png, None) for png in shown["pngs"]) or repr(shown["text"])
+                    shown_text = (", ".join(_describe(png, None) for png in shown["pngs"])
+                                  or repr(shown["text"]))
                     raise AssertionError(f"the page shows {shown_text} instead of "
                                          f"{_describe(leaf.png, leaf.message)}")
     with steps("check the console"):

@@ -2,9 +2,10 @@
 
 A precomputed explorer (``seqlib.explorers.make_sweep_explorer``, DESIGN.md's "widgets that
 work without a kernel") is a widget whose descendants are sliders and a tree of ``Stack``
-widgets, one tree level per slider: ``widgets.jslink`` ties the first slider's position to
-the ``selected_index`` of the outermost Stack (a SelectionSlider's ``index``), the next slider to every Stack one level in,
-and so on. The leaves are ``Output`` widgets holding one figure (PNG) or one message.
+widgets, one tree level per slider: ``widgets.jslink`` ties the first slider's position (a
+SelectionSlider's ``index``) to the ``selected_index`` of the outermost Stack, the next
+slider to every Stack one level in, and so on. The leaves are ``Output`` widgets holding one
+figure (PNG) or one message.
 ``explorers`` reads that structure from the state alone and says, for every combination of
 slider positions, which PNG or message the page must show; it rejects a tree whose Stacks
 are not all linked, level by level, to sliders with as many positions as they have children.
@@ -75,8 +76,9 @@ def _descendants(state: dict, model_id: str) -> list[str]:
 
 def _leaf(model: dict) -> Leaf:
     if model["model_name"] != "OutputModel" or len(model["state"].get("outputs", [])) != 1:
-        raise ValueError(f"a leaf of the Stacks must be an Output with one output. Received: {model['model_name']} "
-                         f"with {len(model['state'].get('outputs', []))} outputs")
+        outputs = len(model["state"].get("outputs", []))
+        raise ValueError("a leaf of the Stacks must be an Output with one output. "
+                         f"Received: {model['model_name']} with {outputs} outputs")
     data = model["state"]["outputs"][0].get("data", {})
     if "image/png" in data:
         return Leaf(png=re.sub(r"\s+", "", data["image/png"]), message=None)
@@ -85,7 +87,7 @@ def _leaf(model: dict) -> Leaf:
 
 
 def explorers(state: dict, view_ids: list[str]) -> list[Explorer]:
-    """The precomputed explorers among the displayed widgets ``view_ids`` (those with jslinked Stacks).
+    """The precomputed explorers (with jslinked Stacks) among the displayed widgets ``view_ids``.
 
     Raises:
         ValueError: if an explorer's Stacks are not linked level by level to its sliders.
@@ -94,7 +96,8 @@ def explorers(state: dict, view_ids: list[str]) -> list[Explorer]:
     for model in state.values():
         if model["model_name"] != "LinkModel":
             continue
-        ends = [(_model_id(model["state"][end][0]), model["state"][end][1]) for end in ("source", "target")]
+        ends = [(_model_id(model["state"][end][0]), model["state"][end][1])
+                for end in ("source", "target")]
         for (stack, trait), (other, other_trait) in (ends, ends[::-1]):
             if state[stack]["model_name"] == "StackModel" and trait == "selected_index":
                 links[stack] = (other, other_trait)
@@ -111,7 +114,8 @@ def explorers(state: dict, view_ids: list[str]) -> list[Explorer]:
     return found
 
 
-def _leaves(state: dict, root: str, sliders: list[Slider], links: dict) -> dict[tuple[int, ...], Leaf]:
+def _leaves(state: dict, root: str, sliders: list[Slider],
+            links: dict) -> dict[tuple[int, ...], Leaf]:
     leaves = {}
     for setting in itertools.product(*(range(len(slider.labels)) for slider in sliders)):
         node = root
@@ -122,8 +126,8 @@ def _leaves(state: dict, root: str, sliders: list[Slider], links: dict) -> dict[
                                  f"{model['model_name']}, not a Stack")
             linked, trait = links.get(node, (None, None))
             if (linked, trait) != (slider.model_id, "index"):
-                raise ValueError(f"the Stack at level {level} is not jslinked to the {slider.description!r} "
-                                 f"slider's position (linked to: {linked} {trait})")
+                raise ValueError(f"the Stack at level {level} is not jslinked to the position of "
+                                 f"{slider.description!r} (linked to: {linked} {trait})")
             children = _children(state, node)
             if len(children) != len(slider.labels):
                 raise ValueError(f"the Stack at level {level} has {len(children)} children for the "
