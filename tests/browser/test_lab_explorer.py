@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys
 import jupyterlab as lab_ui
 import sliders
 from book import ROOT, WIDGET_PAGES, source
-from browsing import wait_for
+from browsing import wait, wait_for
 from lab_server import LabServer, LabServerError
 from steps import Steps
 
@@ -95,8 +95,11 @@ def expected_geometry(timesteps: int, kernel_size: int) -> str:
 
 def shows(driver, explorer, expected: str, what: str) -> str:
     """Wait until the explorer's geometry line starts with ``expected``; return the whole line."""
-    return wait_for(driver, f"{what}: the geometry line showing {expected!r}", GEOMETRY_JS,
-                    sliders.MOVE_TIMEOUT_S, explorer, expected)
+    line = wait(driver, GEOMETRY_JS, sliders.MOVE_TIMEOUT_S, explorer, expected)
+    if not line:
+        shown = driver.execute_script(GEOMETRY_JS, explorer, "")
+        raise AssertionError(f"{what}: the geometry line shows {shown!r}, not {expected!r}")
+    return line
 
 
 def pair_sources(markdown: Path) -> tuple[list, list]:
