@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the built book served on 127.0.0.1, and a headless Chromium.
+"""Real-browser fixtures: the built book served on 127.0.0.1, and headless Chromiums.
 
 These tests are skipped unless asked for (`pytest tests/browser --browser`, or
 SEQLIB_BROWSER_TESTS=1); `make browser` installs what they need and runs them. They read an
@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML_DIR = ROOT / "_build" / "html"
-SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
+from book import HTML_DIR, SCREENSHOT_DIR
+
 # Debian's chromium + chromium-driver (`make browser` installs them). The binary itself, not the
 # /usr/bin/chromium shell wrapper, which prints noise; no Selenium Manager download either.
 CHROMIUM = os.environ.get("SEQLIB_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -62,9 +61,8 @@ def book_url() -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def driver(tmp_path_factory: pytest.TempPathFactory):
-    """One headless Chromium for the session, with a fresh profile and the console log kept."""
+def start_chromium(profile_dir: Path):
+    """A headless Chromium with a fresh profile in ``profile_dir`` and the console log kept."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -76,10 +74,27 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--user-data-dir={profile_dir}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     browser.set_page_load_timeout(60)
+    return browser
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory: pytest.TempPathFactory):
+    """One headless Chromium for the session's book pages."""
+    browser = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture
+def own_driver(tmp_path: Path):
+    """A headless Chromium for one test only (an app that may leave dialogs or state behind)."""
+    browser = start_chromium(tmp_path / "chromium-profile")
     try:
         yield browser
     finally:
@@ -88,7 +103,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    """_build/screenshots/, emptied once per session: one full-page PNG per page."""
+    """_build/screenshots/, emptied once per session (pages at the top, each other test in a folder)."""
     shutil.rmtree(SCREENSHOT_DIR, ignore_errors=True)
     SCREENSHOT_DIR.mkdir(parents=True)
     return SCREENSHOT_DIR

@@ -10,41 +10,18 @@ _build/screenshots/<page>.png for a human to look at.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import time
-from pathlib import Path
 
 import pytest
-import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML_DIR = ROOT / "_build" / "html"
+from book import HTML_DIR, PAGES, WIDGET_PAGES
+from browsing import (WIDGETS_RENDERED_JS, console_problems, full_page_screenshot, wait,
+                      wait_until_loaded)
+
 pytestmark = pytest.mark.browser
 
-
-def _toc_files(entry: dict) -> list[str]:
-    files = [entry["file"]] if "file" in entry else []
-    for key in ("parts", "chapters", "sections"):
-        for child in entry.get(key, []):
-            files += _toc_files(child)
-    return files
-
-
-_TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PAGES = [_TOC["root"], *_toc_files(_TOC)]
-# The pages that end with an ipywidgets explorer (seqlib.explorers.make_*_explorer).
-WIDGET_PAGES = {page for page in PAGES
-                if re.search(r"explorers\.make_\w+\(", (ROOT / f"{page}.md").read_text())}
-
-# Console messages that are not the book's fault (see DESIGN.md, "Verified recipes").
-HARMLESS_CONSOLE = (
-    re.compile(r"THEBE_JS_URL"),                      # sphinx-thebe declares it twice
-    re.compile(r"favicon\.ico"),                      # the book has no favicon
-    re.compile(r"theme.*mode|mode.*theme", re.I),     # pydata theme on a fresh profile
-    re.compile(r"strict mode: use allowUnionTypes"),  # ajv in the widget manager, compiling its schema
-)
 # Text in a cell output that means a cell failed.
 ERROR_TEXT = re.compile(
     r"Traceback \(most recent call last\)|\b[A-Z]\w*(?:Error|Exception): |Error displaying widget"
@@ -78,32 +55,6 @@ return {
 """
 
 
-def _wait(driver, condition_js: str, timeout_s: float) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if driver.execute_script(condition_js):
-            return True
-        time.sleep(0.2)
-    return False
-
-
-def _full_page_screenshot(driver, path: Path) -> None:
-    """The whole page as one PNG: stretch the viewport to the page's height, then capture it.
-
-    (`captureBeyondViewport` alone shifts the book theme's layout sideways in the capture.)
-    """
-    width, height = driver.execute_script(
-        "return [window.innerWidth, Math.min(document.documentElement.scrollHeight, 30000)]")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    try:
-        time.sleep(0.3)  # one layout pass at the new size
-        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    path.write_bytes(base64.b64decode(shot["data"]))
-
-
 def test_book_pages_are_known():
     assert (HTML_DIR / "index.html").is_file(), "build the book first (make book)"
     assert len(WIDGET_PAGES) >= 3, sorted(WIDGET_PAGES)
@@ -115,22 +66,15 @@ def test_book_pages_are_known():
 def test_page_renders_in_a_browser(page, driver, book_url, screenshot_dir):
     driver.get_log("browser")  # drop whatever an earlier page left behind
     driver.get(f"{book_url}{page}.html")
-    assert _wait(driver, "return document.readyState === 'complete'", 30), "the page never finished loading"
+    wait_until_loaded(driver)
     # Images (figures) finish decoding; the widget manager renders one subarea per widget view.
-    _wait(driver, "return Array.from(document.images).every(img => img.complete)", 15)
+    wait(driver, "return Array.from(document.images).every(img => img.complete)", 15)
     if page in WIDGET_PAGES:
-        rendered = _wait(driver, """
-            const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-            const areas = document.querySelectorAll('.widget-subarea');
-            return views.length > 0 && areas.length >= views.length
-                   && Array.from(areas).every(a => a.querySelector('.jupyter-widgets'));""", WIDGET_TIMEOUT_S)
+        rendered = wait(driver, WIDGETS_RENDERED_JS, WIDGET_TIMEOUT_S)
     time.sleep(0.5)  # let late console messages (fonts, fallbacks) arrive
     report = driver.execute_script(PAGE_REPORT_JS)
-    log = [entry for entry in driver.get_log("browser")
-           if not any(pattern.search(entry["message"]) for pattern in HARMLESS_CONSOLE)]
-    console = [entry for entry in log if entry["level"] == "SEVERE"]
-    warnings = [entry["message"][:200] for entry in log if entry["level"] == "WARNING"]
-    _full_page_screenshot(driver, screenshot_dir / f"{page.replace('/', '__')}.png")
+    console, warnings = console_problems(driver)
+    full_page_screenshot(driver, screenshot_dir / f"{page.replace('/', '__')}.png")
 
     summary = {key: report[key] for key in ("sliders", "buttons", "outputs_widgets", "subareas")}
     summary["images"] = [f"{img['width']}x{img['height']}" for img in report["images"]]
@@ -149,7 +93,7 @@ def test_page_renders_in_a_browser(page, driver, book_url, screenshot_dir):
     foreign = [url for url in report["resources"] if not url.startswith(book_url) and not url.startswith(("data:", "blob:"))]
     assert not foreign, f"resources from outside the book: {foreign}"
     # The console is clean.
-    assert not console, "console errors:\n" + "\n".join(f"{e['level']}: {e['message']}" for e in console)
+    assert not console, "console errors:\n" + "\n".join(console)
 
     if page not in WIDGET_PAGES:
         return
