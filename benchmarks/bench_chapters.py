@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from seqlib import experiments
+from seqlib import results
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("chapters", nargs="*", help="chapter paths as in _toc.yml (default: all)")
     args = parser.parse_args()
     env = {**os.environ, "SEQLIB_PROFILE": args.profile, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
-    print(f"machine: {experiments.describe_environment()}; profile {args.profile}\n")
+    print(f"machine: {results.describe_environment()}; profile {args.profile}\n")
     print(f"{'chapter':32s}{'seconds':>9s}{'peak RSS':>10s}")
     total, failed = 0.0, []
     with tempfile.TemporaryDirectory() as scratch:

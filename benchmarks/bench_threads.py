@@ -3,8 +3,8 @@
 TensorFlow runs independent operations on an inter-op pool and splits large operations
 over an intra-op pool; by default each has one thread per core. The pools are fixed once
 TensorFlow starts, so each setting is timed in its own process. Every process times the
-same training steps as ``bench_training.py`` (tf.data input, the book's compile settings:
-XLA for the plain GRU only) and reports seconds per book epoch; the table puts the
+same training steps as ``bench_training.py`` (tf.data input, without XLA, as the book
+trains) and reports seconds per book epoch; the table puts the
 settings side by side, as ratios to TensorFlow's default.
 
 Run:  python benchmarks/bench_threads.py [--steps 40] [--repeats 2]
@@ -32,15 +32,13 @@ def _child(intra: int, inter: int, steps: int, repeats: int) -> None:
     tf.config.threading.set_intra_op_parallelism_threads(intra)
     tf.config.threading.set_inter_op_parallelism_threads(inter)
     from bench_training import FORECASTERS, NUM_FEATURES, train_seconds, training_windows
-    from seqlib import training
 
     series = np.random.default_rng(0).normal(size=(60_000, NUM_FEATURES)).astype("float32")
     seconds = {}
     for name, build, timesteps in FORECASTERS:
         train = training_windows(series, timesteps, steps)
-        jit = training.compile_forecaster(build(NUM_FEATURES, timesteps)).jit_compile
         seconds[name] = train_seconds(lambda: build(NUM_FEATURES, timesteps), {"x": train.dataset().repeat()},  # noqa: B023
-                                      steps, repeats, jit, {"loss": "mae"})
+                                      steps, repeats, False, {"loss": "mae"})
     print(json.dumps(seconds))
 
 
@@ -53,10 +51,10 @@ def main() -> None:
     if args.child:
         _child(*args.child, args.steps, args.repeats)
         return
-    from seqlib import experiments
+    from seqlib import results
 
-    print(f"machine: {experiments.describe_environment()}")
-    print(f"seconds per book epoch (500 batches, tf.data, book compile settings); {args.repeats} epochs of "
+    print(f"machine: {results.describe_environment()}")
+    print(f"seconds per book epoch (500 batches, tf.data, no XLA as the book trains); {args.repeats} epochs of "
           f"{args.steps} batches per model and setting; each setting in its own process\n")
     results = {}
     for intra, inter in SETTINGS:

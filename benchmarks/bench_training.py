@@ -1,28 +1,26 @@
-"""Benchmark: seconds per training epoch of each book model on this CPU, before and after.
+"""Benchmark: seconds per training epoch of each book model on this CPU, with and without XLA.
 
 For every model of the book at its full size, this times training steps of 128 windows fed
 
-- ``PyDataset``: by indexing seqlib's windows, batches cut with NumPy in a Python thread
-  (how the chapters trained before ``.dataset()``);
-- ``tf.data``: by ``.dataset()``, the same batches gathered inside TensorFlow and prefetched;
+- ``tf.data``: by ``.dataset()`` (`seqlib.feed`), the batches gathered inside TensorFlow and
+  prefetched, compiled without XLA: how the book trains every model (`training.JIT_COMPILE`);
 - ``tf.data+XLA``: the same, compiled with ``jit_compile=True``;
 - ``in memory``: from one pre-built tensor (no input pipeline: the model's own arithmetic);
 
 and one validation pass: every window of MERRA-2's validation split (285 batches, the
 2017 way) against the 100 evenly spaced batches the full profile scores (IMDB: its 40
-batches of validation reviews, always all of them; the model takes NumPy arrays, so only
-the XLA variant differs). It then adds it
-up per book epoch and for the three story experiments of section 6.4 (IMDB 10 epochs,
-pure convnet 20, conv+GRU 20), naive against the book's settings
-(``training.compile_forecaster``: XLA for the plain GRU only).
+batches of validation reviews, always all of them). The IMDB models take NumPy arrays,
+as chapter 1 passes them, so only their XLA variant differs.
 
 A book epoch is estimated as ``fixed + 500 x step`` (IMDB: 157 steps of 128 reviews), where
 ``step`` is the median time between two consecutive training batches over ``--repeats``
 epochs of ``--steps`` batches (after one warm-up epoch that includes tracing), and
-``fixed`` is the median rest of an epoch (its start and end). Scaling whole short epochs
-instead would multiply ``fit()``'s fixed cost by 500 / steps. Validation is timed the same
-way, per batch. Data are random arrays of the book's shapes (14 features, as Jena), so no
-data file is needed; throughput does not depend on the values.
+``fixed`` is the median rest of an epoch (its start and end). Data are random arrays of
+the book's shapes (14 features, as Jena), so no data file is needed.
+
+The variants of one model are timed one after another, so slow drift of the machine can
+favour one of them; the interleaved comparison of compile policies is
+``python -m seqlib.experiments --timing`` (chapter 5).
 
 Run:  python benchmarks/bench_training.py [--steps 60] [--repeats 3]
 """
@@ -40,20 +38,19 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from seqlib import experiments, models, training, windows  # noqa: E402
+from seqlib import feed, models, results, windows  # noqa: E402
 
 NUM_FEATURES = 14
 BOOK_STEPS = 500
-STORY_TARGET_MINUTES = 12
 IMDB_STEPS = 157  # 20,000 training reviews in batches of 128
 IMDB_VAL_BATCHES = 40  # 5,000 validation reviews, every one scored each epoch
 VAL_BATCHES_ALL = 285  # every validation window of MERRA-2 (36,471 rows) at lookback 240
 VAL_BATCHES_CAPPED = 100  # config.PROFILES["full"].max_eval_batches
-BOOK_2017_GPU_SECONDS = {"conv forecaster": "11s", "conv+GRU (240 steps)": "57-60s"}
+BOOK_2017_GPU_SECONDS = {"conv forecaster": "11s", "conv+GRU (480 steps)": "57-60s"}
 FORECASTERS = (
     ("conv forecaster", models.build_conv_forecaster, 240),
     ("GRU (240 steps)", models.build_gru, 240),
-    ("conv+GRU (240 steps)", models.build_conv_gru, 240),
+    ("GRU (480 steps)", models.build_gru, 480),
     ("conv+GRU (480 steps)", models.build_conv_gru, 480),
     ("dilated causal", models.build_dilated_causal_forecaster, 240),
 )
@@ -113,10 +110,10 @@ def _val_seconds(model, dataset, steps: int, repeats: int, batches: int) -> floa
     return _epoch_seconds(run, steps, batches, repeats)
 
 
-def training_windows(series, timesteps: int, steps: int) -> windows.TrainingWindows:
+def training_windows(series, timesteps: int, steps: int) -> feed.TrainingWindows:
     """Training windows of ``timesteps`` hourly steps over the whole series, ``steps`` batches per epoch."""
     spec = windows.WindowSpec(lookback=timesteps, delay=24, step=1)
-    return windows.TrainingWindows(series, spec, (0, len(series)), 1, steps_per_epoch=steps, seed=0)
+    return feed.TrainingWindows(series, spec, (0, len(series)), 1, steps_per_epoch=steps, seed=0)
 
 
 def _forecaster_row(name, build, timesteps, series, steps, repeats) -> dict[str, float]:
@@ -128,33 +125,31 @@ def _forecaster_row(name, build, timesteps, series, steps, repeats) -> dict[str,
     dataset = train.dataset().repeat()
     make = lambda: build(NUM_FEATURES, timesteps)  # noqa: E731
     row = {
-        "PyDataset": train_seconds(make, {"x": train}, steps, repeats, False, {"loss": "mae"}),
         "tf.data": train_seconds(make, {"x": dataset}, steps, repeats, False, {"loss": "mae"}),
         "tf.data+XLA": train_seconds(make, {"x": dataset}, steps, repeats, True, {"loss": "mae"}),
         "in memory": train_seconds(make, {"x": in_memory.repeat()}, steps, repeats, False, {"loss": "mae"}),
     }
-    model = training.compile_forecaster(make())
-    row["book"] = row["tf.data+XLA" if model.jit_compile else "tf.data"]
-    val = windows.EvaluationWindows(series, spec, (0, len(series)), 1, max_batches=steps)
+    model = make()
+    model.compile(optimizer="rmsprop", loss="mae")
+    val = feed.EvaluationWindows(series, spec, (0, len(series)), 1, max_batches=steps)
     for column, batches in (("val all", VAL_BATCHES_ALL), ("val capped", VAL_BATCHES_CAPPED)):
         row[column] = _val_seconds(model, val.dataset().repeat(), steps, repeats, batches)
     return row
 
 
-def _imdb_row(rng, steps, repeats) -> dict[str, float]:
-    """Seconds per book epoch of the IMDB convnet (NumPy arrays, as the chapter passes them)."""
+def _imdb_row(build, rng, steps, repeats) -> dict[str, float]:
+    """Seconds per book epoch of an IMDB model (NumPy arrays, as the chapter passes them)."""
     x = rng.integers(1, 10_000, size=(steps * 128, 500)).astype("int32")
     y = rng.integers(0, 2, size=(steps * 128,)).astype("float32")
     args = {"loss": "binary_crossentropy"}
     data = {"x": x, "y": y, "batch_size": 128}
-    plain = train_seconds(models.build_imdb_convnet, data, steps, repeats, False, args, IMDB_STEPS)
-    xla = train_seconds(models.build_imdb_convnet, data, steps, repeats, True, args, IMDB_STEPS)
-    model = models.build_imdb_convnet()
+    plain = train_seconds(build, data, steps, repeats, False, args, IMDB_STEPS)
+    xla = train_seconds(build, data, steps, repeats, True, args, IMDB_STEPS)
+    model = build()
     model.compile(optimizer="rmsprop", **args)
     val = _val_seconds(model, tf.data.Dataset.from_tensor_slices((x, y)).batch(128).repeat(), steps, repeats,
                        IMDB_VAL_BATCHES)
-    return {"PyDataset": plain, "tf.data": plain, "tf.data+XLA": xla, "in memory": plain, "book": plain,
-            "val all": val, "val capped": val}
+    return {"tf.data": plain, "tf.data+XLA": xla, "in memory": plain, "val all": val, "val capped": val}
 
 
 def main() -> None:
@@ -164,35 +159,24 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     series = rng.normal(size=(60_000, NUM_FEATURES)).astype("float32")
-    print(f"machine: {experiments.describe_environment()}")
+    print(f"machine: {results.describe_environment()}")
     print(f"per variant: {args.repeats} epochs of {args.steps} batches after a warm-up epoch; "
-          f"a book epoch = fixed cost + {BOOK_STEPS} x the median step\n")
-    columns = ("PyDataset", "tf.data", "tf.data+XLA", "in memory", "book", "val all", "val capped")
-    header = f"{'seconds per epoch':22s}" + "".join(f"{c:>12s}" for c in columns) + f"{'2017 GPU':>10s}"
+          f"a book epoch = fixed cost + {BOOK_STEPS} x the median step (IMDB: {IMDB_STEPS})\n")
+    columns = ("tf.data", "tf.data+XLA", "in memory", "val all", "val capped")
+    header = (f"{'seconds per epoch':22s}" + "".join(f"{c:>12s}" for c in columns)
+              + f"{'XLA gain':>10s}{'2017 GPU':>10s}")
     print(header + "\n" + "-" * len(header))
-    rows = {"imdb convnet": _imdb_row(rng, args.steps, args.repeats)}
-    print(f"{'imdb convnet':22s}" + "".join(f"{rows['imdb convnet'][c]:11.1f}s" for c in columns) + f"{'3s':>10s}",
-          flush=True)
-    for name, build, timesteps in FORECASTERS:
-        rows[name] = _forecaster_row(name, build, timesteps, series, args.steps, args.repeats)
-        print(f"{name:22s}" + "".join(f"{rows[name][c]:11.1f}s" for c in columns)
-              + f"{BOOK_2017_GPU_SECONDS.get(name, '-'):>10s}", flush=True)
-
-    print("\nA book epoch, training + validation: naive (PyDataset, no XLA, every validation window)")
-    print("against the book's settings (tf.data, XLA where it helps, 100 validation batches):")
-    story = {"imdb convnet": 10, "conv forecaster": 20, "conv+GRU (240 steps)": 20, "conv+GRU (480 steps)": 20}
-    totals = {"naive": {}, "book": {}}
-    for name, row in rows.items():
-        naive, book = row["PyDataset"] + row["val all"], row["book"] + row["val capped"]
-        print(f"  {name:22s}{naive:7.1f}s -> {book:6.1f}s  ({naive / book:.2f}x)")
-        if name in story:
-            totals["naive"][name], totals["book"][name] = naive * story[name], book * story[name]
-    for hybrid in ("conv+GRU (240 steps)", "conv+GRU (480 steps)"):
-        chosen = ("imdb convnet", "conv forecaster", hybrid)
-        naive, book = (sum(totals[k][name] for name in chosen) / 60 for k in ("naive", "book"))
-        print(f"\nThe three story experiments (IMDB 10 epochs, conv 20, {hybrid} 20), training + validation:"
-              f"\n  naive {naive:.1f} min -> book {book:.1f} min "
-              f"(target: {STORY_TARGET_MINUTES} min, {'met' if book <= STORY_TARGET_MINUTES else 'not met'})")
+    rows = {"imdb convnet": lambda: _imdb_row(models.build_imdb_convnet, rng, args.steps, args.repeats),
+            "imdb LSTM": lambda: _imdb_row(models.build_imdb_lstm, rng, args.steps, args.repeats)}
+    rows.update({name: (lambda build=build, timesteps=timesteps, name=name: _forecaster_row(
+        name, build, timesteps, series, args.steps, args.repeats)) for name, build, timesteps in FORECASTERS})
+    gpu = {**BOOK_2017_GPU_SECONDS, "imdb convnet": "3s"}
+    for name, measure in rows.items():
+        row = measure()
+        print(f"{name:22s}" + "".join(f"{row[c]:11.1f}s" for c in columns)
+              + f"{row['tf.data'] / row['tf.data+XLA']:9.2f}x{gpu.get(name, '-'):>10s}", flush=True)
+    print("\n(XLA gain: tf.data's time over tf.data+XLA's; above 1, XLA is faster. The book trains "
+          "every model\nwithout XLA, so that their seconds compare; val capped is what each epoch scores.)")
 
 
 if __name__ == "__main__":

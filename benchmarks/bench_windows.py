@@ -34,10 +34,13 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from seqlib import experiments, legacy, windows  # noqa: E402
+from seqlib import legacy, results, windows  # noqa: E402
 
 NUM_ROWS, NUM_FEATURES, TARGET_COLUMN = 420_551, 14, 1
 SPEC = windows.WindowSpec(lookback=1440, delay=144, step=6, batch_size=128)
+# The 2017 window of current row r ends one step before r and predicts r + delay: it is
+# seqlib's window of last reading r - step with a target delay + step after it.
+SEQLIB_SPEC = windows.WindowSpec(lookback=1440, delay=144 + 6, step=6, batch_size=128)
 FIRST_ROW = 200_001 + SPEC.lookback  # the first current row of the 2017 validation generator
 
 
@@ -53,7 +56,7 @@ def legacy_batches(data: np.ndarray, num_batches: int) -> Iterable[tuple[np.ndar
 def seqlib_batches(data: np.ndarray, num_batches: int) -> Iterable[tuple[np.ndarray, np.ndarray]]:
     """`windows.make_batch` on the same consecutive rows."""
     rows = FIRST_ROW + np.arange(num_batches * SPEC.batch_size).reshape(num_batches, SPEC.batch_size)
-    return (windows.make_batch(data, batch_rows, SPEC, TARGET_COLUMN) for batch_rows in rows)
+    return (windows.make_batch(data, batch_rows - SPEC.step, SEQLIB_SPEC, TARGET_COLUMN) for batch_rows in rows)
 
 
 def keras_batches(data: np.ndarray, num_batches: int) -> Iterable[tuple[tf.Tensor, tf.Tensor]]:
@@ -132,7 +135,7 @@ def main() -> None:
         parser.error(f"need --repeats >= 1 and 1 <= --batches <= {max_batches}")
 
     data = np.random.default_rng(0).standard_normal((NUM_ROWS, NUM_FEATURES), dtype=np.float32)
-    print(f"machine: {experiments.describe_environment()}")
+    print(f"machine: {results.describe_environment()}")
     print(f"data: {NUM_ROWS:,} x {NUM_FEATURES} float32 (seeded random, shaped like Jena)")
     print(f"windows: {SPEC.describe(np.timedelta64(10, 'm'))}")
     print(f"batches: {args.batches} consecutive batches of {SPEC.batch_size} from row {FIRST_ROW:,}")

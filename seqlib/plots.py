@@ -15,7 +15,8 @@ from seqlib.receptive_field import Stage, reaching_positions, receptive_field
 if TYPE_CHECKING:
     from seqlib.training import FitResult
 
-__all__ = ["MAE_LABEL", "plot_history", "plot_trial", "plot_series", "plot_comparison", "plot_reach"]
+__all__ = ["MAE_LABEL", "plot_history", "plot_trial", "plot_series", "plot_forecasts", "plot_comparison",
+           "plot_cost_against_error", "plot_reach"]
 
 MAE_LABEL = "MAE (normalised)"
 """The axis label of a forecaster's loss: mean absolute error in training standard deviations."""
@@ -94,6 +95,33 @@ def plot_series(
     return figure
 
 
+def plot_forecasts(
+    timestamps: np.ndarray,
+    truth: np.ndarray,
+    forecasts: Mapping[str, np.ndarray],
+    ylabel: str,
+    title: str = "",
+) -> Figure:
+    """Forecasts against the truth, one line each, on the times they forecast.
+
+    Raises:
+        ValueError: if a forecast's length differs from the truth's.
+    """
+    figure = Figure(figsize=(9, 3.4), layout="constrained")
+    axis = figure.subplots()
+    axis.plot(timestamps, truth, color="black", linewidth=1.4, label="truth")
+    for name, values in forecasts.items():
+        if len(values) != len(truth):
+            raise ValueError(f"The forecast {name!r} has {len(values)} values for {len(truth)} times.")
+        axis.plot(timestamps, values, linewidth=0.9, label=name)
+    axis.set_ylabel(ylabel)
+    axis.legend(fontsize="small", ncol=len(forecasts) + 1, loc="upper left")
+    if title:
+        axis.set_title(title)
+    figure.autofmt_xdate()
+    return figure
+
+
 def plot_comparison(
     scores: Mapping[str, float],
     ylabel: str,
@@ -118,6 +146,32 @@ def plot_comparison(
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)
+    return figure
+
+
+def plot_cost_against_error(rows: Sequence[Mapping], title: str) -> Figure:
+    """Seconds per epoch against validation and test MAE, one point per model (chapter 5).
+
+    Args:
+        rows: `seqlib.results.summarise` rows of forecasters (their Spreads give the bars,
+            from the lowest to the highest seed).
+        title: figure title.
+    """
+    figure = Figure(figsize=(10, 3.8), layout="constrained")
+    axes = figure.subplots(1, 2, sharey=True)
+    reference = next((row for row in rows if row["model"] == "conv_forecaster"), rows[0])
+    panels = (("best_value", "baseline_val", f"best validation {MAE_LABEL}"),
+              ("test", "baseline_test", f"test {MAE_LABEL}"))
+    for axis, (metric, baseline, label) in zip(axes, panels):
+        for row in rows:
+            x, y = row["seconds_per_epoch"], row[metric]
+            axis.errorbar(x.mean, y.mean, xerr=[[x.mean - x.low], [x.high - x.mean]],
+                          yerr=[[y.mean - y.low], [y.high - y.mean]], fmt="o", capsize=3, label=row["title"])
+        axis.axhline(reference[baseline].mean, color="tab:red", linestyle="--", label="common-sense baseline")
+        axis.set_xlabel("seconds per epoch (as trained)")
+        axis.set_ylabel(label)
+    axes[1].legend(fontsize="small")
+    figure.suptitle(title)
     return figure
 
 

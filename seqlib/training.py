@@ -139,12 +139,11 @@ def fit_model(
     monitor: str = "val_loss",
     mode: str = "min",
     patience: int | None = None,
+    restore_best: bool = True,
     verbose: int = 0,
     **fit_kwargs: Any,
 ) -> FitResult:
     """Fit a compiled model with validation, timing each epoch, and keep its best epoch.
-
-    The model is left with the weights of its best epoch on ``monitor``.
 
     Args:
         model: a compiled Keras model.
@@ -155,6 +154,8 @@ def fit_model(
         mode: ``"min"`` if lower ``monitor`` is better, ``"max"`` otherwise.
         patience: stop after this many epochs without improvement (the book's
             stopping rule, `config.Profile.patience`); None runs every epoch.
+        restore_best: leave the model with the weights of its best epoch on
+            ``monitor`` (False: of its last epoch, as the 2017 notebook did).
         verbose: Keras's progress output (0 keeps notebooks quiet).
         **fit_kwargs: passed to ``model.fit`` (``validation_data``,
             ``validation_split``, ``batch_size``, ...). Validation is required.
@@ -178,7 +179,7 @@ def fit_model(
     callbacks = [timer, *fit_kwargs.pop("callbacks", [])]
     callbacks.append(keras.callbacks.EarlyStopping(
         monitor=monitor, mode=mode, patience=epochs if patience is None else patience,
-        restore_best_weights=True))
+        restore_best_weights=restore_best))
     if isinstance(x, tf.data.Dataset):
         fit_kwargs.setdefault("shuffle", False)  # a dataset brings its own order; Keras would warn
     history = model.fit(x, y, epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_kwargs)

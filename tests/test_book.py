@@ -65,3 +65,64 @@ def test_checked_cells_show_nothing_that_depends_on_the_profile(chapter):
     assert checked, "tag the deterministic cells with nbval-check-output"
     for source in checked:
         assert "glue(" not in source and "profile." not in source, source
+
+
+def _visible_code_cells(chapter):
+    return [c for c in jupytext.read(chapter).cells if c.cell_type == "code"
+            and not {"remove-cell", "remove-input"} & set(c.metadata.get("tags", []))]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_code_fits_the_page_and_bookkeeping_is_hidden(chapter):
+    cells = [c for c in jupytext.read(chapter).cells if c.cell_type == "code"]
+    long = [line for c in cells for line in c.source.splitlines() if len(line) > 88]
+    assert not long, f"code lines over 88 characters run off the page: {long[:3]}"
+    for cell in _visible_code_cells(chapter):
+        assert "glue(" not in cell.source, (
+            f"bookkeeping shown to readers; move glue() into a remove-cell cell:\n{cell.source[:200]}")
+        assert "TF_CPP_MIN_LOG_LEVEL" not in cell.source, "the logging set-up belongs in a hidden cell"
+
+
+def _glued(chapter):
+    """The values a committed notebook glued, by name (their text form)."""
+    notebook = nbformat.read(chapter.with_suffix(".ipynb"), as_version=4)
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook")
+            if scrap:
+                text = output["data"].get("application/papermill.record/text/plain", "")
+                values[scrap["name"]] = text.strip("'")
+    return values
+
+
+# glue name in the chapter -> (model, record field, format): the chapter's seed-0 run and the
+# runner's seed-0 record come from the same recipe, so they must agree to the digit.
+AGREEMENT = {
+    "01_imdb_convnet": {"imdb_test_accuracy": ("imdb_convnet", "test", ".3f"),
+                        "imdb_best_val_acc": ("imdb_convnet", "best_value", ".3f"),
+                        "imdb_best_epoch": ("imdb_convnet", "best_epoch", "d"),
+                        "lstm_test_accuracy": ("imdb_lstm", "test", ".3f")},
+    "02_conv_forecaster": {"conv_best_val": ("conv_forecaster", "best_value", ".3f"),
+                           "conv_test": ("conv_forecaster", "test", ".3f"),
+                           "conv_best_epoch": ("conv_forecaster", "best_epoch", "d")},
+    "03_conv_gru_hybrid": {"conv_gru_val": ("conv_gru", "best_value", ".3f"),
+                           "conv_gru_test": ("conv_gru", "test", ".3f"),
+                           "gru_val": ("gru", "best_value", ".3f"),
+                           "gru_test": ("gru", "test", ".3f"),
+                           "conv_forecaster_val": ("conv_forecaster", "best_value", ".3f")},
+    "04_dilated_causal": {"dilated_best_val": ("dilated_causal", "best_value", ".3f"),
+                          "dilated_test": ("dilated_causal", "test", ".3f"),
+                          "dilated_best_epoch": ("dilated_causal", "best_epoch", "d")},
+}
+
+
+@pytest.mark.parametrize("chapter", [c for c in CHAPTERS if c.stem in AGREEMENT], ids=lambda p: p.stem)
+def test_each_chapters_seed_0_run_is_the_seed_0_record(chapter):
+    from seqlib import results
+
+    records = {r["model"]: r for r in results.load_results(profile="full") if r["seed"] == 0}
+    glued = _glued(chapter)
+    for name, (model, field, spec) in AGREEMENT[chapter.stem].items():
+        assert model in records, f"no seed-0 record of {model} in results/full"
+        assert glued[name] == format(records[model][field], spec), (chapter.stem, name)

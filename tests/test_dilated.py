@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from IPython.display import Markdown
 
-from seqlib import experiments, explorers, models, plots
+from seqlib import explorers, models, plots, results, tables
 from seqlib.receptive_field import Stage, dilated_geometry, reaching_positions, receptive_field, sequence_lengths
 
 CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "04_dilated_causal.md"
@@ -204,7 +204,7 @@ def test_dilation_explorer_redraws_at_once_and_shows_bad_settings_as_messages():
 
 
 def _comparison_cell() -> str:
-    cells = [cell.source for cell in jupytext.read(CHAPTER).cells if "experiments.load_results" in cell.source]
+    cells = [cell.source for cell in jupytext.read(CHAPTER).cells if "results.load_results" in cell.source]
     assert len(cells) == 1
     return cells[0]
 
@@ -213,7 +213,8 @@ def _run_comparison(monkeypatch, folder):
     monkeypatch.setenv("SEQLIB_RESULTS_DIR", str(folder))
     monkeypatch.delenv("SEQLIB_RESULTS_PROFILE", raising=False)
     shown = []
-    namespace = {"experiments": experiments, "plots": plots, "Markdown": Markdown, "display": shown.append,
+    namespace = {"results": results, "tables": tables, "models": models, "plots": plots,
+                 "Markdown": Markdown, "display": shown.append,
                  "series": SimpleNamespace(key="merra2", title="MERRA-2 stand-in")}
     exec(_comparison_cell(), namespace)
     return shown
@@ -227,16 +228,18 @@ def test_comparison_cell_says_it_awaits_the_experiments_without_results(monkeypa
 def test_comparison_cell_tabulates_and_plots_results(monkeypatch, tmp_path):
     for model, value, seconds in (("conv_forecaster", 0.35, 3.0), ("gru", 0.26, 30.0), ("dilated_causal", 0.28, 20.0)):
         for seed in (0, 1):
-            record = {"model": model, "seed": seed, "profile": "full", "metric": "mae",
+            record = {"model": model, "title": models.get_entry(model).title, "seed": seed,
+                      "profile": "full", "metric": "mae", "epoch_seconds": [1.0],
                       "dataset": {"key": "merra2", "title": "MERRA-2 stand-in"},
                       "best_value": value + seed / 100, "test": value, "baseline_val": 0.30, "baseline_test": 0.31,
                       "best_epoch": 3, "seconds_per_epoch": seconds, "seconds_per_batch": 0.01,
                       "parameters": 1000, "timesteps": 240}
-            experiments.write_json_atomic(experiments.run_path(tmp_path, "full", model, "merra2", seed), record)
+            results.write_json_atomic(results.run_path(tmp_path, "full", model, "merra2", seed), record)
     other = dict(record, dataset={"key": "jena", "title": "Jena"})  # another dataset: left out
-    experiments.write_json_atomic(experiments.run_path(tmp_path, "full", "conv_gru", "jena", 0), other)
+    results.write_json_atomic(results.run_path(tmp_path, "full", "conv_gru", "jena", 0), other)
     shown = _run_comparison(monkeypatch, tmp_path)
     table = next(item.data for item in shown if isinstance(item, Markdown))
     assert "GRU" in table and "dilated causal" in table and "conv+GRU" not in table
     assert "0.265 (0.260–0.270)" in table and "lowest mean validation MAE: **GRU**" in table
+    assert "no clear winner" not in table and "no other range overlaps it" in table
     assert any(hasattr(item, "savefig") for item in shown)

@@ -121,3 +121,11 @@ def test_step_seconds_goes_round_every_model():
     assert list(seconds) == ["a", "b"] and all(len(v) == 2 and min(v) > 0 for v in seconds.values())
     with pytest.raises(ValueError, match="rounds=0"):
         training.step_seconds({"a": (model, x[:16], y[:16])}, rounds=0)
+
+
+def test_plot_forecasts_draws_the_truth_and_every_forecast():
+    t = np.arange("2020-01-01", "2020-01-08", dtype="datetime64[h]")
+    figure = plots.plot_forecasts(t, np.arange(len(t)), {"model": np.zeros(len(t))}, ylabel="T")
+    assert [line.get_label() for line in figure.axes[0].get_lines()] == ["truth", "model"]
+    with pytest.raises(ValueError, match="'model' has 3 values"):
+        plots.plot_forecasts(t, np.arange(len(t)), {"model": np.zeros(3)}, ylabel="T")
