@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import statistics
 import time
@@ -221,17 +222,23 @@ def step_seconds(
     for name, value in (("rounds", rounds), ("repeats", repeats)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
-    for model, samples, targets in candidates.values():
-        model.train_on_batch(samples, targets)
-    seconds: dict[str, list[float]] = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, (model, samples, targets) in candidates.items():
-            times = []
-            for _ in range(repeats):
-                start = time.perf_counter()
-                model.train_on_batch(samples, targets)
-                times.append(time.perf_counter() - start)
-            seconds[name].append(statistics.median(times))
+    tensorflow_logger = logging.getLogger("tensorflow")
+    level = tensorflow_logger.level
+    tensorflow_logger.setLevel(logging.ERROR)  # one traced function per model is expected here
+    try:
+        for model, samples, targets in candidates.values():
+            model.train_on_batch(samples, targets)
+        seconds: dict[str, list[float]] = {name: [] for name in candidates}
+        for _ in range(rounds):
+            for name, (model, samples, targets) in candidates.items():
+                times = []
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    model.train_on_batch(samples, targets)
+                    times.append(time.perf_counter() - start)
+                seconds[name].append(statistics.median(times))
+    finally:
+        tensorflow_logger.setLevel(level)
     return seconds
 
 

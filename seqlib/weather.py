@@ -108,7 +108,7 @@ class WeatherSeries:
             ("size", f"{self.num_rows:,} rows × {self.num_features} features"),
             ("time", f"one row every {_describe_period(self.period)}, {first} to {last}"),
             ("target", f"{self.target_column} (feature {self.target_index})"),
-            ("source", self.source),
+            ("source", os.path.basename(self.source)),  # the file, not this machine's folders
         ]
 
     def __repr__(self) -> str:
@@ -154,10 +154,10 @@ def load_weather(name: str | None = None, data_dir: str | os.PathLike | None = N
     else:
         try:
             series = load_jena(data_dir)
-        except DataNotFoundError as error:
-            summary = str(error).splitlines()[0]
+        except DataNotFoundError:
             chosen = "merra2"
-            reason = f"Jena climate could not be had ({summary}), so the offline stand-in was used"
+            reason = ("Jena climate could not be had (`jena_climate_2009_2016.csv.zip` is not in the "
+                      "data folder and could not be downloaded), so the offline stand-in was used")
         else:
             return dataclasses.replace(series, reason="automatic choice: Jena climate is available")
     return dataclasses.replace(loaders[chosen](data_dir), reason=reason)

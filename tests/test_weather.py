@@ -186,10 +186,11 @@ def test_automatic_choice_falls_back_to_the_stand_in(mirror_dir, offline, no_wea
     series = load_weather(data_dir=mirror_dir)
     assert series.key == "merra2"
     assert series.reason.startswith(
-        "Jena climate could not be had (Could not get `jena_climate_2009_2016.csv.zip`"
+        "Jena climate could not be had (`jena_climate_2009_2016.csv.zip` is not in the data folder"
     )
     assert series.reason.endswith("so the offline stand-in was used")
     assert series.reason in repr(series)
+    assert str(mirror_dir) not in repr(series)  # no local folders on the page
 
 
 def test_automatic_choice_takes_jena_when_it_is_there(tmp_path, offline, no_weather_env):
