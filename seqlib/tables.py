@@ -11,7 +11,7 @@ from typing import Any
 from seqlib.claims import CLAIMS, CONDITIONS, Verdict
 from seqlib.results import Spread
 
-__all__ = ["COLUMNS", "summary_markdown", "overlapping", "claims_markdown", "claim_marks"]
+__all__ = ["COLUMNS", "summary_markdown", "overlapping", "claims_markdown", "claim_marks", "claims_outcome"]
 
 COLUMNS = {
     "timesteps": ("timesteps", ".0f", 1.0),
@@ -84,3 +84,25 @@ def claim_marks(verdicts: Sequence[Verdict], key: str, dataset_names: dict[str, 
     marks = [f"{v.mark} on {dataset_names.get(v.dataset, v.dataset)} ({CONDITIONS[v.condition]})"
              for v in verdicts if v.claim == key]
     return ", ".join(marks) or "not judged"
+
+
+def claims_outcome(verdicts: Sequence[Verdict]) -> str:
+    """Which claims hold under every condition judged, in one sentence.
+
+    A claim counts as holding only if all its verdicts (datasets, splits, compile
+    policies) hold; ``"claims (a), (b) and (e) hold; claims (c) and (d) do not"``.
+    """
+    def named(keys: list[str]) -> str:
+        marks = [f"({key})" for key in keys]
+        listed = marks[0] if len(marks) == 1 else ", ".join(marks[:-1]) + " and " + marks[-1]
+        return ("claim " if len(marks) == 1 else "claims ") + listed
+
+    judged = {claim.key: [v.holds for v in verdicts if v.claim == claim.key] for claim in CLAIMS}
+    held = [key for key, holds in judged.items() if holds and all(holds)]
+    failed = [key for key, holds in judged.items() if holds and not all(holds)]
+    parts = []
+    if held:
+        parts.append(f"{named(held)} {'holds' if len(held) == 1 else 'hold'}")
+    if failed:
+        parts.append(f"{named(failed)} {'does' if len(failed) == 1 else 'do'} not")
+    return "; ".join(parts) or "no claim could be judged"

@@ -36,3 +36,12 @@ def test_claims_markdown_lists_every_claim_with_its_rule_and_verdicts():
     assert text.count("not judged") == len(claims.CLAIMS) - 1
     assert tables.claim_marks([verdict], "a", {"merra2": "MERRA-2"}) == "✓ on MERRA-2 (test)"
     assert tables.claim_marks([verdict], "b", {}) == "not judged"
+
+
+def test_claims_outcome_says_which_claims_hold_everywhere():
+    def verdict(key, condition, holds):
+        return claims.Verdict(key, "merra2", condition, holds, 0, 0, {}, "")
+    verdicts = [verdict("a", "test", True), verdict("a", "val", True), verdict("b", "test", True),
+                verdict("b", "val", False), verdict("e", "test", True)]
+    assert tables.claims_outcome(verdicts) == "claims (a) and (e) hold; claim (b) does not"
+    assert tables.claims_outcome([]) == "no claim could be judged"
