@@ -24,7 +24,7 @@ def common_sense_predictions(
     Args:
         data: array of shape (rows, features), usually normalised.
         spec: the window shape.
-        rows: 1D int array of current rows, e.g. `EvaluationWindows.rows`.
+        rows: 1D int array of last readings, e.g. `EvaluationWindows.rows`.
         target_column: index of the feature to forecast.
 
     Returns:
@@ -49,7 +49,7 @@ def common_sense_mae(
         data: array of shape (rows, features), usually normalised (the MAE is then in
             units of the target's training std; multiply by it for °C).
         spec: the window shape.
-        rows: 1D int array of current rows: `EvaluationWindows.rows` scores exactly the
+        rows: 1D int array of last readings: `EvaluationWindows.rows` scores exactly the
             windows a model is scored on; `target_rows(spec, split)` every window of a split.
         target_column: index of the feature to forecast.
 

@@ -67,7 +67,7 @@ class _Windows:
 class TrainingWindows(_Windows):
     """Training batches of windows drawn at random, with replacement, like the 2017 `shuffle=True`.
 
-    Each epoch draws `steps_per_epoch` batches of current rows uniformly from
+    Each epoch draws `steps_per_epoch` batches of last readings uniformly from
     `target_rows(spec, row_range)`, so a window's target never leaves the split. The
     draws come from `np.random.default_rng(seed)` and are redrawn at the end of every
     epoch: the same seed gives the same batches, epoch after epoch.
@@ -100,7 +100,7 @@ class TrainingWindows(_Windows):
         self.on_epoch_end()
 
     def on_epoch_end(self) -> None:
-        """Draw the current rows of the next epoch."""
+        """Draw the last readings of the next epoch's windows."""
         first, stop = self._all_rows[0], self._all_rows[-1] + 1
         self.epoch_rows = self._rng.integers(
             first, stop, size=(self.steps_per_epoch, self.spec.batch_size)
@@ -137,7 +137,7 @@ class EvaluationWindows(_Windows):
         max_batches: cap on the number of batches; `None` scores every window.
 
     Attributes:
-        rows: the current rows scored, increasing (all of `target_rows` without a cap).
+        rows: the last readings scored, increasing (all of `target_rows` without a cap).
 
     Raises:
         ValueError: if an argument is invalid or the range is too short for one window.

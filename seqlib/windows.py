@@ -201,7 +201,7 @@ class WindowSpec:
 
         Args:
             lookback: how far back a window reaches, as text, `np.timedelta64` or rows.
-            delay: how far ahead of the current row the target is.
+            delay: how far after the last reading the target is.
             step: the time between two timesteps of a window.
             period: the time between two rows of the series.
             batch_size: windows per batch.
