@@ -8,8 +8,9 @@ holds no provenance record counts as stale too. Exits 1 if any chapter is stale.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from tools.chapters import chapters
+from tools.chapters import ROOT, chapters
 from tools.provenance import FRESH, Freshness, freshness
 
 
@@ -28,8 +29,9 @@ def report(states: list[Freshness]) -> list[str]:
     return lines
 
 
-def main() -> int:
-    states = [freshness(chapter) for chapter in chapters()]
+def main(root: Path = ROOT) -> int:
+    """Print the report of the book at `root`; 1 if any chapter is stale, else 0."""
+    states = [freshness(chapter) for chapter in chapters(root)]
     print("\n".join(report(states)))
     return 0 if all(state.state == FRESH for state in states) else 1
 
