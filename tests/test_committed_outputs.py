@@ -14,6 +14,10 @@ import jupytext
 import nbformat
 import pytest
 
+from seqlib import results
+from tools.chapters import Chapter
+from tools.provenance import KEY, make_record, outputs_digest, present_fingerprint
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +88,8 @@ def test_the_book_shows_the_committed_outputs_and_executes_nothing(book):
     built = _build(book)
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr
     page = _page(book)
-    assert "from the committed run" in page and "executed now</span>" not in page.split("cell_output")[-1]
+    output = page.split("cell_output")[-1]
+    assert "from the committed run" in output and "executed now" not in output
     assert "These outputs hold no provenance record" in page
     assert 'href="../_sources/chapters/demo.ipynb"' in page
     assert 'href="../_sources/chapters/demo.md"' in page
@@ -117,3 +122,18 @@ def test_missing_offline_javascript_stops_the_build_in_one_line(book):
     assert built.stderr.strip().splitlines() == [
         "jupyter-book build: offline is missing (the JavaScript the book serves itself): "
         "run `make offline-js` first"]
+
+
+def test_pages_show_the_recorded_provenance(book):
+    chapter = Chapter("chapters/demo", book)
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    notebook.metadata[KEY] = make_record(
+        present_fingerprint(chapter), outputs=outputs_digest(notebook), profile="full",
+        datasets=["Jena climate [jena]"], started="2026-01-02T03:04:05+00:00", wall_seconds=75,
+        environment=results.environment())
+    nbformat.write(notebook, chapter.notebook)
+    built = _build(book)
+    assert built.returncode == 0, built.stderr
+    assert "These outputs were made on 2026-01-02 in the full profile, on Jena climate" in _page(book)
+    status = _page(book, "status")
+    assert "2026-01-02 03:04 UTC" in status and status.count("1 min 15 s") == 2  # row and total

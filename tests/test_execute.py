@@ -14,7 +14,7 @@ import pytest
 
 from tools.chapters import Chapter
 from tools.execute import ChapterFailed, execute
-from tools.provenance import KEY
+from tools.provenance import KEY, freshness
 
 pytestmark = pytest.mark.slow
 
@@ -73,6 +73,7 @@ def test_a_run_writes_the_pair_with_its_provenance(tmp_path):
     assert chapter.markdown.read_text() == markdown, "the .md is the source: it keeps its text"
     assert chapter.markdown.stat().st_mtime >= chapter.notebook.stat().st_mtime
     assert sorted(_files(chapter)) == ["demo.ipynb", "demo.md"], "temporary files left behind"
+    assert freshness(chapter).reasons == ("made in the quick profile, not the full one",)
 
 
 def test_a_failing_cell_is_named_and_nothing_is_written(tmp_path):

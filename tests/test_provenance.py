@@ -17,13 +17,16 @@ from seqlib import results
 from tools import stale
 from tools.chapters import chapters
 from tools.provenance import (FRESH, KEY, STALE, UNRECORDED, UNRECORDED_REASON, duration,
-                              freshness, make_record, present_fingerprint, summary)
+                              freshness, make_record, outputs_digest, present_fingerprint,
+                              summary)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _record(chapter, **changes):
-    return {**make_record(present_fingerprint(chapter), profile="full", datasets=["Jena [jena]"],
+    outputs = outputs_digest(nbformat.read(chapter.notebook, as_version=4))
+    return {**make_record(present_fingerprint(chapter), outputs=outputs, profile="full",
+                          datasets=["Jena [jena]"],
                           started="2026-01-02T03:04:05+00:00", wall_seconds=75.0,
                           environment=results.environment()), **changes}
 
@@ -117,6 +120,16 @@ def test_outputs_of_the_quick_profile_are_stale(book):
     _write_record(chapter, _record(chapter, profile="quick"))
     state = freshness(chapter)
     assert (state.state, state.reasons) == (STALE, ("made in the quick profile, not the full one",))
+
+
+def test_outputs_saved_by_another_tool_are_stale(book):
+    chapter = chapters(book)[0]
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    code_cell = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    code_cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a quick run\n")]
+    nbformat.write(notebook, chapter.notebook)
+    assert freshness(chapter).reasons == (
+        "the outputs are not those of the recorded run (saved by another tool?)",)
 
 
 def test_a_notebook_without_record_is_its_own_state(book, capsys):

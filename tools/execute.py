@@ -129,8 +129,9 @@ def execute(chapter: Chapter, progress: Callable[[str], None] = print,
     if datasets.get("status") != "ok":
         raise ChapterFailed(chapter, "the datasets probe", datasets.get("evalue", "no reply"))
     record = provenance.make_record(
-        code, profile=profile, datasets=ast.literal_eval(datasets["data"]["text/plain"]),
-        started=started, wall_seconds=time.perf_counter() - start, environment=environment)
+        code, outputs=provenance.outputs_digest(notebook), profile=profile,
+        datasets=ast.literal_eval(datasets["data"]["text/plain"]), started=started,
+        wall_seconds=time.perf_counter() - start, environment=environment)
     notebook.metadata[provenance.KEY] = record
     for path, text in ((chapter.markdown, markdown), (chapter.notebook, committed_text)):
         if path.read_text("utf-8") != text:

@@ -3,21 +3,23 @@
 The record lives in the notebook's metadata under `KEY` (Jupytext leaves it out of the `.md`):
 the fingerprint of the code that ran (`tools.fingerprint`), the profile, the datasets, the
 environment (package versions, CPU), when it started and how long it took. A chapter's outputs
-are *stale* when the fingerprint of its present code differs from the recorded one, or when they
-were not made in the full profile; *unrecorded* when the notebook holds no record.
+are *stale* when the fingerprint of its present code differs from the recorded one, when they
+were not made in the full profile, or when they are not the outputs the record vouches for (a
+notebook saved from JupyterLab keeps its record); *unrecorded* when the notebook holds no record.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from typing import Any
 
 import jupytext
 import nbformat
 
 from tools.chapters import Chapter
-from tools.fingerprint import Fingerprint, cell_digest, fingerprint
+from tools.fingerprint import Fingerprint, cell_digest, digest, fingerprint
 
 KEY = "provenance"
 FRESH, STALE, UNRECORDED = "fresh", "stale", "unrecorded"
@@ -29,17 +31,24 @@ def code_sources(notebook: nbformat.NotebookNode) -> list[str]:
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
 
 
+def outputs_digest(notebook: nbformat.NotebookNode) -> str:
+    """The digest of a notebook's outputs: a record vouches for these outputs only."""
+    outputs = [cell.outputs for cell in notebook.cells if cell.cell_type == "code"]
+    return digest(json.dumps(outputs, sort_keys=True))
+
+
 def present_fingerprint(chapter: Chapter) -> Fingerprint:
     """The fingerprint of the chapter's code as it is now (its `.md` and seqlib's files)."""
     return fingerprint(code_sources(jupytext.read(chapter.markdown)), chapter.root / "seqlib")
 
 
-def make_record(code: Fingerprint, *, profile: str, datasets: list[str], started: str,
-                wall_seconds: float, environment: dict[str, Any]) -> dict[str, Any]:
-    """The record of a run of `code`, to store in the notebook's metadata under `KEY`."""
+def make_record(code: Fingerprint, *, outputs: str, profile: str, datasets: list[str],
+                started: str, wall_seconds: float, environment: dict[str, Any]) -> dict[str, Any]:
+    """The record of a run of `code` that gave outputs of digest `outputs`, to store in the
+    notebook's metadata under `KEY`."""
     return {"fingerprint": code.value, "cells": list(code.cells), "modules": code.modules,
-            "profile": profile, "datasets": datasets, "environment": environment,
-            "started": started, "wall_seconds": round(wall_seconds, 1)}
+            "outputs": outputs, "profile": profile, "datasets": datasets,
+            "environment": environment, "started": started, "wall_seconds": round(wall_seconds, 1)}
 
 
 def read_record(chapter: Chapter) -> dict[str, Any] | None:
@@ -111,6 +120,8 @@ def freshness(chapter: Chapter) -> Freshness:
     if now.value != record["fingerprint"]:
         reasons += cell_changes(record["cells"], sources)
         reasons += module_changes(record["modules"], now.modules)
+    if record["outputs"] != outputs_digest(committed):
+        reasons.append("the outputs are not those of the recorded run (saved by another tool?)")
     if record["profile"] != "full":
         reasons.append(f"made in the {record['profile']} profile, not the full one")
     return Freshness(chapter, STALE if reasons else FRESH, tuple(reasons), record)
