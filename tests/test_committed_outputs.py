@@ -134,6 +134,7 @@ def test_pages_show_the_recorded_provenance(book):
     nbformat.write(notebook, chapter.notebook)
     built = _build(book)
     assert built.returncode == 0, built.stderr
-    assert "These outputs were made on 2026-01-02 in the full profile, on Jena climate" in _page(book)
+    note = "These outputs were made on 2026-01-02 in the full profile, on Jena climate"
+    assert note in _page(book)
     status = _page(book, "status")
     assert "2026-01-02 03:04 UTC" in status and status.count("1 min 15 s") == 2  # row and total

@@ -35,7 +35,7 @@ def test_book_uses_unrecorded_outputs_and_names_what_it_executes(states, offline
     assert notebooks.main(["--book"]) == 1  # chapter 1's data cannot be had: stops before running
     out, err = capsys.readouterr()
     assert "Using the committed outputs of 02_conv_forecaster although they hold no" in out
-    assert ("Executing 1 chapter(s) in the full profile, about 9 min 12 s by their last runs:\n"
+    assert ("1 chapter(s) to execute in the full profile, about 9 min 12 s by their last runs:\n"
             "  chapters/01_imdb_convnet (last run 9 min 12 s): seqlib/windows.py changed") in out
     assert err.startswith(f"Cannot execute them: these data files are not in {tmp_path}")
     assert "  chapters/01_imdb_convnet needs imdb.npz and imdb_word_index.json" in err
@@ -56,13 +56,13 @@ def test_default_takes_stale_and_unrecorded_chapters(states, monkeypatch, capsys
     monkeypatch.setattr(notebooks, "_missing_data", lambda chosen: ["stop here"])
     assert notebooks.main([]) == 1
     out = capsys.readouterr().out
-    assert "Executing 2 chapter(s)" in out and "no run recorded" in out
+    assert "2 chapter(s) to execute" in out and "no run recorded" in out
 
 
 def test_force_takes_every_chapter(states, monkeypatch, capsys):
     monkeypatch.setattr(notebooks, "_missing_data", lambda chosen: ["stop here"])
     notebooks.main(["--force"])
-    assert f"Executing {len(states)} chapter(s)" in capsys.readouterr().out
+    assert f"{len(states)} chapter(s) to execute" in capsys.readouterr().out
 
 
 def test_nothing_stale_executes_nothing(states, monkeypatch, capsys):

@@ -162,7 +162,8 @@ def test_summary_says_when_where_on_what_and_how_long(book):
         assert part in text, text
 
 
-@pytest.mark.parametrize("seconds, text", [(42, "42 s"), (552, "9 min 12 s"), (3780, "1 h 3 min")])
+@pytest.mark.parametrize("seconds, text", [(42, "42 s"), (552, "9 min 12 s"), (1500, "25 min"),
+                                           (3780, "1 h 3 min")])
 def test_duration(seconds, text):
     assert duration(seconds) == text
 

@@ -30,7 +30,7 @@ from tools.provenance import FRESH, STALE, UNRECORDED, Freshness, code_sources, 
 def _plan(states: list[Freshness]) -> list[str]:
     known = [state.record["wall_seconds"] for state in states if state.record]
     about = f", about {duration(sum(known))} by their last runs" if known else ""
-    lines = [f"Executing {len(states)} chapter(s) in the full profile{about}:"]
+    lines = [f"{len(states)} chapter(s) to execute in the full profile{about}:"]
     for state in states:
         last = (f"last run {duration(state.record['wall_seconds'])}" if state.record
                 else "no run recorded")
