@@ -1,0 +1,16 @@
+"""The book's own tools: how its committed outputs are made, checked and shown.
+
+Modules (none imports TensorFlow; run the command-line ones from the repository root):
+
+- ``chapters``     the executable chapters of ``_toc.yml`` (a ``.md`` paired with an ``.ipynb``)
+- ``fingerprint``  what produced a chapter's outputs: its code cells and the seqlib code it reaches
+- ``provenance``   the record a notebook keeps of its run, and whether its outputs are still fresh
+- ``data``         the data files a chapter needs, fetched before it runs
+- ``execute``      one chapter run in the full profile and written in place, atomically
+- ``stale``        ``python -m tools.stale``: the chapters whose outputs are stale (``make stale``)
+- ``notebooks``    ``python -m tools.notebooks``: re-execute chapters (``make notebooks``,
+                   ``make book``)
+- ``doctor``       ``python3 tools/doctor.py``: what the set-up needs (``make doctor``)
+- ``committed_outputs``  Sphinx: build from the committed notebooks, never from stale ones
+- ``provenance_pages``   Sphinx: each chapter's provenance on its page, and the run-times table
+"""
