@@ -9,18 +9,14 @@ import nbformat
 import pytest
 import yaml
 
+from tools.chapters import toc_files
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "chapters").glob("*.md"))
 CHAPTERS = [page for page in PAGES if "kernelspec:" in page.read_text()]  # the executable ones
 TF_LOG_LINE = re.compile(r"^[IWEF]\d{4} |absl::InitializeLog|oneDNN custom operations|cuda drivers", re.M)
 
 
-def _toc_files(entries):
-    for entry in entries:
-        if "file" in entry:
-            yield entry["file"]
-        for key in ("chapters", "sections", "parts"):
-            yield from _toc_files(entry.get(key, []))
 
 
 def test_book_has_chapters():
@@ -29,7 +25,7 @@ def test_book_has_chapters():
 
 def test_every_page_is_in_the_table_of_contents():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = set(_toc_files([toc]))
+    listed = set(toc_files(toc))
     for chapter in PAGES:
         assert f"chapters/{chapter.stem}" in listed, f"{chapter.name} is missing from _toc.yml"
 

@@ -33,18 +33,19 @@ class Chapter:
         return Path(self.name).name
 
 
-def _toc_files(entry: dict) -> list[str]:
+def toc_files(entry: dict) -> list[str]:
+    """Every ``file`` of a `_toc.yml` entry and its parts, chapters and sections, in order."""
     files = [entry["file"]] if "file" in entry else []
     for key in ("parts", "chapters", "sections"):
         for child in entry.get(key, []):
-            files += _toc_files(child)
+            files += toc_files(child)
     return files
 
 
 def chapters(root: Path = ROOT) -> list[Chapter]:
     """The chapters of `_toc.yml`, in its order (pages without an `.ipynb` left out)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [Chapter(name.removesuffix(".md"), root) for name in _toc_files(toc)]
+    pages = [Chapter(name.removesuffix(".md"), root) for name in toc_files(toc)]
     return [page for page in pages if page.notebook.is_file() and page.markdown.is_file()]
 
 

@@ -7,17 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from tools.chapters import toc_files
+
 ROOT = Path(__file__).resolve().parents[2]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOT_DIR = ROOT / "_build" / "screenshots"
-
-
-def _toc_files(entry: dict) -> list[str]:
-    files = [entry["file"]] if "file" in entry else []
-    for key in ("parts", "chapters", "sections"):
-        for child in entry.get(key, []):
-            files += _toc_files(child)
-    return files
 
 
 def source(page: str) -> str:
@@ -26,6 +20,6 @@ def source(page: str) -> str:
 
 
 _TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PAGES = [_TOC["root"], *_toc_files(_TOC)]
+PAGES = [_TOC["root"], *toc_files(_TOC)]
 # The pages that end with an ipywidgets explorer (seqlib.explorers.make_*_explorer).
 WIDGET_PAGES = [page for page in PAGES if re.search(r"explorers\.make_\w+\(", source(page))]
