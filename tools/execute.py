@@ -51,7 +51,11 @@ class ChapterFailed(Exception):
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder, renamed over it."""
+    """Write `text` to `path` through a temporary file in the same folder, renamed over it.
+
+    The file ends with a newline, as `jupytext --sync` writes it, so a later sync changes nothing.
+    """
+    text = text if text.endswith("\n") else text + "\n"
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
