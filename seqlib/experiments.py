@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from seqlib import config, models, receptive_field, recipe, results, training, weather, windows
+from seqlib import (config, models, receptive_field, recipe, results, review_texts, text_model, training,
+                    weather, windows)
 
 __all__ = [
     "SWEEP_KERNEL_SIZES",
@@ -92,11 +93,12 @@ def _timing_candidates(keys: Sequence[str], num_features: int, timesteps: int) -
             samples = rng.normal(size=(128, timesteps, num_features)).astype("float32")
             targets = rng.normal(size=(128,)).astype("float32")
         else:
-            samples = rng.integers(1, recipe.IMDB_NUM_WORDS, size=(128, timesteps)).astype("int32")
+            num_words = entry.text_vectorizer[0] if entry.text_vectorizer else recipe.IMDB_NUM_WORDS
+            samples = rng.integers(1, num_words, size=(128, timesteps)).astype("int32")
             targets = rng.integers(0, 2, size=(128,)).astype("float32")
         for jit_compile in (False, True):
             model = (entry.build(num_features, timesteps) if entry.task == "weather"
-                     else entry.build(num_words=recipe.IMDB_NUM_WORDS, maxlen=timesteps))
+                     else entry.build(num_words=num_words, maxlen=timesteps))
             training.compile_model(model, entry, jit_compile=jit_compile)
             candidates[f"{key}|{'xla' if jit_compile else 'no_xla'}"] = (model, samples, targets)
     return candidates
@@ -173,6 +175,7 @@ def run_experiments(
     weather_data = (recipe.prepare_weather(weather.load_weather())
                     if sweep or "weather" in tasks or timing else None)
     reviews: list[recipe.Reviews] = []  # loaded once, when a run needs them
+    texts: dict[Any, Any] = {}  # the raw-text split, and its word ids per vectorizer
     written = []
 
     def save(path: Path, run: Callable[[], dict[str, Any]]) -> None:
@@ -185,14 +188,23 @@ def run_experiments(
         logger.info("wrote %s", path)
 
     def classifier(key: str, seed: int) -> dict[str, Any]:
+        settings = models.get_entry(key).text_vectorizer
+        if settings is not None:
+            if "split" not in texts:
+                texts["split"] = review_texts.split_texts(review_texts.read_review_texts())
+            if settings not in texts:
+                texts[settings] = text_model.vectorized(texts["split"], *settings)[1]
+            return recipe.train_classifier(key, texts[settings], seed, profile).record
         if not reviews:
             reviews.append(recipe.load_reviews())
         return recipe.train_classifier(key, reviews[0], seed, profile).record
 
     for key in model_keys:
         for seed in seeds:
-            if models.get_entry(key).task == "imdb":
-                save(results.run_path(folder, profile.name, key, recipe.IMDB_DATASET["key"], seed),
+            entry = models.get_entry(key)
+            if entry.task == "imdb":
+                dataset = review_texts.TEXT_DATASET if entry.text_vectorizer else recipe.IMDB_DATASET
+                save(results.run_path(folder, profile.name, key, dataset["key"], seed),
                      functools.partial(classifier, key, seed))
             else:
                 save(results.run_path(folder, profile.name, key, weather_data.series.key, seed),
@@ -204,13 +216,17 @@ def run_experiments(
                      functools.partial(run_sweep_setting, kernel_size, step, profile, weather_data))
     if timing:
         forecasters = [key for key, entry in models.REGISTRY.items() if entry.task == "weather"]
-        classifiers = [key for key, entry in models.REGISTRY.items() if entry.task == "imdb"]
+        classifiers = [key for key, entry in models.REGISTRY.items()
+                       if entry.task == "imdb" and not entry.text_vectorizer]
+        text_classifiers = [key for key, entry in models.REGISTRY.items() if entry.text_vectorizer]
         series = weather_data.series
         save(results.timing_path(folder, profile.name, series.key),
              lambda: run_timing(forecasters, {"key": series.key, "title": series.title},
                                 series.num_features, recipe.TIMING_TIMESTEPS))
         save(results.timing_path(folder, profile.name, recipe.IMDB_DATASET["key"]),
              lambda: run_timing(classifiers, recipe.IMDB_DATASET, 1, recipe.IMDB_MAXLEN))
+        save(results.timing_path(folder, profile.name, review_texts.TEXT_DATASET["key"]),
+             lambda: run_timing(text_classifiers, review_texts.TEXT_DATASET, 1, recipe.IMDB_MAXLEN))
     return written
 
 

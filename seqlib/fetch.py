@@ -109,6 +109,13 @@ REGISTRY: dict[str, RemoteFile] = {
             "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json",
             "md5:bfafd718b763782e994055a2d397834f",
         ),
+        # Stanford's archive of the raw reviews (84,125,825 bytes); its sha256 as published
+        # with the archive's Git LFS pointer in a second repository (SOURCES.md §2).
+        RemoteFile(
+            "aclImdb_v1.tar.gz",
+            "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+            "sha256:c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
+        ),
         # The zip's own checksum is not published anywhere we could check, so the download
         # is verified by the md5 of the CSV inside it (43,164,220 bytes). That md5 comes from
         # a single third-party source (a DVC file in logus2k/jena_weather, SOURCES.md §4):

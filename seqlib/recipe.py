@@ -185,6 +185,10 @@ class Reviews:
         x_train, y_train: the first 20,000 training reviews.
         x_val, y_val: the last 5,000 training reviews (validation).
         x_test, y_test: the 25,000 test reviews.
+        dataset: the dataset's key and title, for the records.
+        words_kept: ``"last"`` if each row holds a review's last words, padded in front
+            (`load_reviews`), ``"first"`` if its first words, padded at the end (raw text,
+            `seqlib.text_model`).
     """
 
     x_train: np.ndarray
@@ -193,6 +197,8 @@ class Reviews:
     y_val: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
+    dataset: dict[str, str] = dataclasses.field(default_factory=lambda: dict(IMDB_DATASET))
+    words_kept: str = "last"
 
 
 def load_reviews(num_words: int = IMDB_NUM_WORDS, maxlen: int = IMDB_MAXLEN) -> Reviews:
@@ -249,7 +255,8 @@ def train_classifier(
     if not isinstance(maxlen, int) or not 1 <= maxlen <= padded:
         raise ValueError(f"`maxlen` must be an integer between 1 and {padded}. Received: maxlen={maxlen!r}")
     started, start = results.now(), time.perf_counter()
-    x_train, x_val, x_test = (x[:, -maxlen:] for x in (reviews.x_train, reviews.x_val, reviews.x_test))
+    kept = slice(-maxlen, None) if reviews.words_kept == "last" else slice(None, maxlen)
+    x_train, x_val, x_test = (x[:, kept] for x in (reviews.x_train, reviews.x_val, reviews.x_test))
     num_words = int(max(x_train.max(), x_val.max(), x_test.max())) + 1
     build = build if build is not None else entry.build
     training.set_seed(seed)
@@ -262,11 +269,11 @@ def train_classifier(
             if score_test else None)
     record: dict[str, Any] = {
         "model": key, "title": entry.title, "seed": seed, "profile": profile.name,
-        "settings": dataclasses.asdict(profile), "dataset": IMDB_DATASET, "metric": "accuracy",
+        "settings": dataclasses.asdict(profile), "dataset": reviews.dataset, "metric": "accuracy",
         **fit.to_dict(), "jit_compile": training.JIT_COMPILE, "learning_rate": entry.learning_rate,
         "test": test, "baseline_val": None, "baseline_test": None,
         "parameters": model.count_params(), "timesteps": maxlen,
-        "window": (f"the last {maxlen} words of each review ({num_words:,}-word vocabulary); "
+        "window": (f"the {reviews.words_kept} {maxlen} words of each review ({num_words:,}-word vocabulary); "
                    f"{len(x_train):,} training and {len(x_val):,} validation reviews, "
                    f"{len(x_test):,} test reviews"),
         "timing_timesteps": None, "seconds_per_batch": None,

@@ -75,12 +75,14 @@ def test_data_dir_is_absolute(monkeypatch, tmp_path):
 
 def test_registry_holds_the_book_files():
     assert sorted(fetch.REGISTRY) == [
+        "aclImdb_v1.tar.gz",
         "brightwind-2.7.0-py3-none-any.whl",
         "imdb.npz",
         "imdb_word_index.json",
         "jena_climate_2009_2016.csv.zip",
     ]
     assert fetch.REGISTRY["imdb.npz"].known_hash.startswith("sha256:69664113")
+    assert fetch.REGISTRY["aclImdb_v1.tar.gz"].known_hash.startswith("sha256:c40f74a1")
     assert fetch.REGISTRY["jena_climate_2009_2016.csv.zip"].hashed_member == "jena_climate_2009_2016.csv"
     assert fetch.REGISTRY["brightwind-2.7.0-py3-none-any.whl"].url is None
 

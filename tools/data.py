@@ -1,7 +1,7 @@
 """The data files a chapter needs, fetched before it runs.
 
 A chapter needs the files of the data modules its code cells import themselves (`seqlib.imdb`,
-`seqlib.weather`); a module it only reaches through others (chapter 5, through `seqlib.recipe`)
+`seqlib.review_texts`, `seqlib.weather`); a module it only reaches through others (chapter 5, through `seqlib.recipe`)
 does not count: such a chapter loads no data.
 """
 
@@ -14,6 +14,7 @@ from tools.fingerprint import PACKAGE, as_python, imported
 # Data module -> the files it reads: every group is needed, and any one file of a group will do.
 NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "seqlib.imdb": (("imdb.npz",), ("imdb_word_index.json",)),
+    "seqlib.review_texts": (("aclImdb_v1.tar.gz",),),
     "seqlib.weather": (("jena_climate_2009_2016.csv.zip", "brightwind-2.7.0-py3-none-any.whl"),),
 }
 

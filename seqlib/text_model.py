@@ -1,0 +1,103 @@
+"""Raw review text into Keras: the vectorizer, string pipelines, and a model that reads strings.
+
+`make_vectorizer` returns a ``keras.layers.TextVectorization`` whose standardisation,
+`standardize_review`, reads the reviews' ``<br />`` as a space, lowercases (Unicode), and
+deletes ASCII punctuation before splitting on whitespace; `seqlib.review_texts.words`
+does the same in plain Python. `adapt_vectorizer` fits its vocabulary on the training
+texts only; `vectorize` turns a `review_texts.TextSplit` into the padded word ids that
+`seqlib.recipe.train_classifier` trains on; `end_to_end` puts the vectorizer in front of
+a trained classifier, so that the saved model takes raw strings.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from seqlib import recipe, review_texts
+
+__all__ = [
+    "standardize_review",
+    "make_vectorizer",
+    "string_dataset",
+    "adapt_vectorizer",
+    "vectorize",
+    "vectorized",
+    "end_to_end",
+    "score_texts",
+]
+
+_BATCH = 1024  # reviews per vectorizer call while adapting and vectorizing
+
+
+@keras.saving.register_keras_serializable(package="seqlib")
+def standardize_review(texts: tf.Tensor) -> tf.Tensor:
+    """Lowercase, read ``<br />`` as a space, delete ASCII punctuation (a saved model's step)."""
+    texts = tf.strings.lower(texts, encoding="utf-8")
+    texts = tf.strings.regex_replace(texts, review_texts.LINE_BREAK, " ")
+    return tf.strings.regex_replace(texts, review_texts.PUNCTUATION, "")
+
+
+def make_vectorizer(max_tokens: int, sequence_length: int) -> keras.layers.TextVectorization:
+    """A vectorizer of at most ``max_tokens`` ids (0 pads, 1 is out of vocabulary).
+
+    It keeps the *first* ``sequence_length`` words of a review and pads shorter ones with
+    zeros at the end (chapter 1's `pad_sequences` kept the last words, padding in front).
+
+    Raises:
+        ValueError: if a size is not an integer >= 3 (for max_tokens) or >= 1.
+    """
+    for name, value, minimum in (("max_tokens", max_tokens, 3), ("sequence_length", sequence_length, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
+    return keras.layers.TextVectorization(
+        max_tokens=max_tokens, standardize=standardize_review, split="whitespace",
+        output_mode="int", output_sequence_length=sequence_length, name="vectorizer")
+
+
+def string_dataset(texts: list[str], labels: np.ndarray | None = None) -> tf.data.Dataset:
+    """Reviews (and labels) as a ``tf.data`` pipeline of strings, in batches of 1,024."""
+    items = tf.constant(texts, dtype=tf.string)
+    slices = items if labels is None else (items, np.asarray(labels, dtype="float32"))
+    return tf.data.Dataset.from_tensor_slices(slices).batch(_BATCH)
+
+
+def adapt_vectorizer(vectorizer: keras.layers.TextVectorization, train_texts: list[str]) -> None:
+    """Fit the vocabulary on the training texts (the most frequent words first)."""
+    vectorizer.adapt(string_dataset(train_texts))
+
+
+def vectorize(vectorizer: keras.layers.TextVectorization, split: review_texts.TextSplit) -> recipe.Reviews:
+    """The split's texts as padded word ids, ready for `recipe.train_classifier`."""
+
+    def ids(texts: list[str]) -> np.ndarray:
+        batches = string_dataset(texts).map(vectorizer, num_parallel_calls=tf.data.AUTOTUNE)
+        return np.concatenate(list(batches.as_numpy_iterator())).astype("int32")
+
+    return recipe.Reviews(
+        ids(split.train_texts), split.train_labels, ids(split.val_texts), split.val_labels,
+        ids(split.test_texts), split.test_labels, dataset=review_texts.TEXT_DATASET,
+        words_kept="first")
+
+
+def vectorized(split: review_texts.TextSplit, max_tokens: int,
+               sequence_length: int) -> tuple[keras.layers.TextVectorization, recipe.Reviews]:
+    """A vectorizer adapted on the split's training texts, and the split as its word ids."""
+    vectorizer = make_vectorizer(max_tokens, sequence_length)
+    adapt_vectorizer(vectorizer, split.train_texts)
+    return vectorizer, vectorize(vectorizer, split)
+
+
+def end_to_end(vectorizer: keras.layers.TextVectorization, classifier: keras.Model,
+               name: str = "review_classifier") -> keras.Model:
+    """A model that takes a batch of raw review strings and returns positive probabilities."""
+    texts = keras.Input(shape=(1,), dtype="string", name="review")
+    outputs = classifier(vectorizer(texts))
+    return keras.Model(texts, outputs, name=name)
+
+
+def score_texts(model: keras.Model, texts: list[str], batch_size: int = 512) -> np.ndarray:
+    """An `end_to_end` model's positive probability for each review, as a 1-D array."""
+    batches = tf.data.Dataset.from_tensor_slices(tf.constant(texts, dtype=tf.string)[:, None]).batch(batch_size)
+    return model.predict(batches, verbose=0)[:, 0]
