@@ -37,6 +37,7 @@ __all__ = [
     "split_texts",
     "LINE_BREAK",
     "PUNCTUATION",
+    "SEPARATORS",
     "Word",
     "words",
 ]
@@ -54,7 +55,13 @@ LINE_BREAK = r"<br */?>"
 PUNCTUATION = r"[!\"#$%&()*+,\-./:;<=>?@\[\\\]^_`{|}~']"
 """ASCII punctuation, deleted from words (so "don't" reads as "dont"). One pattern, valid
 both in Python's `re` and in TensorFlow's RE2."""
+SEPARATORS = "[\x1c-\x1f\x80-\x9f\u2028\u2029]"
+"""Control and line-separator characters, read as a space. In these reviews the C1 controls
+are Windows-1252 punctuation read as Latin-1 (``\x85`` was "…", ``\x96`` "–"), and a
+vocabulary word holding any of them would not survive a save: Keras writes the
+vocabulary one word per line, and Python reads each of them as a line break."""
 _WHITESPACE = " \t\n\r\f\v"  # what tf.strings.split splits on (ASCII only)
+_SEPARATORS = re.compile(SEPARATORS)
 _CHUNK = re.compile(rf"{LINE_BREAK}|((?:(?!{LINE_BREAK})[^{_WHITESPACE}])+)", re.IGNORECASE)
 _PUNCTUATION = re.compile(PUNCTUATION)
 
@@ -174,7 +181,7 @@ class Word:
 def words(text: str) -> list[Word]:
     """The words of ``text`` in the order the vectorizer reads them, with their places.
 
-    Line breaks (`LINE_BREAK`) and ASCII whitespace separate words; each piece in between
+    Line breaks (`LINE_BREAK`), `SEPARATORS` and ASCII whitespace separate words; each piece in between
     is lowercased and loses its punctuation; a piece left empty (a lone "-") is no word.
 
     Raises:
@@ -183,7 +190,7 @@ def words(text: str) -> list[Word]:
     if not isinstance(text, str):
         raise TypeError(f"A review must be a string (str). Received: {type(text).__name__} {text!r:.60}")
     found = []
-    for match in _CHUNK.finditer(text):
+    for match in _CHUNK.finditer(_SEPARATORS.sub(" ", text)):  # one character for one: same places
         if match.group(1) is None:
             continue
         token = _PUNCTUATION.sub("", match.group(1).lower())

@@ -1,8 +1,8 @@
 """Raw review text into Keras: the vectorizer, string pipelines, and a model that reads strings.
 
 `make_vectorizer` returns a ``keras.layers.TextVectorization`` whose standardisation,
-`standardize_review`, reads the reviews' ``<br />`` as a space, lowercases (Unicode), and
-deletes ASCII punctuation before splitting on whitespace; `seqlib.review_texts.words`
+`standardize_review`, lowercases (Unicode), reads the reviews' ``<br />`` (and control
+characters) as a space, and deletes ASCII punctuation before splitting on whitespace; `seqlib.review_texts.words`
 does the same in plain Python. `adapt_vectorizer` fits its vocabulary on the training
 texts only; `vectorize` turns a `review_texts.TextSplit` into the padded word ids that
 `seqlib.recipe.train_classifier` trains on; `end_to_end` puts the vectorizer in front of
@@ -33,9 +33,10 @@ _BATCH = 1024  # reviews per vectorizer call while adapting and vectorizing
 
 @keras.saving.register_keras_serializable(package="seqlib")
 def standardize_review(texts: tf.Tensor) -> tf.Tensor:
-    """Lowercase, read ``<br />`` as a space, delete ASCII punctuation (a saved model's step)."""
+    """Lowercase, read ``<br />`` and `review_texts.SEPARATORS` as spaces, delete ASCII punctuation."""
     texts = tf.strings.lower(texts, encoding="utf-8")
     texts = tf.strings.regex_replace(texts, review_texts.LINE_BREAK, " ")
+    texts = tf.strings.regex_replace(texts, review_texts.SEPARATORS, " ")
     return tf.strings.regex_replace(texts, review_texts.PUNCTUATION, "")
 
 

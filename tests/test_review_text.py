@@ -20,6 +20,7 @@ TRICKY = [
     "non\u00a0breaking\u2003spaces stay inside one word",
     "电影很好看 очень хороший фильм",
     "<br /><br />",
+    "a wonder\x85 then\x96dash and\u2028line",
 ]
 
 
