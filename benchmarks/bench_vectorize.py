@@ -66,7 +66,7 @@ def main() -> None:
     python_s, plain_ids = seconds(lambda: python_ids(all_texts, index, length), args.repeats)
     same = int(np.sum(np.all(keras_ids == plain_ids, axis=1)))
 
-    print(f"machine: {results.describe_environment()}")
+    print(f"machine: {results.describe_environment()}; load average (1 min) {os.getloadavg()[0]:.1f}")
     print(f"data: {len(all_texts):,} reviews from {texts.source.name}; vocabulary {len(index):,} "
           f"ids (max_tokens {max_tokens:,}), first {length} words of each review")
     print(f"read the archive: {read_s:.1f} s   adapt on {len(split.train_texts):,} training texts: {adapt_s:.1f} s")

@@ -110,6 +110,8 @@ AGREEMENT = {
                            "gru_val": ("gru", "best_value", ".3f", 0),
                            "gru_test": ("gru", "test", ".3f", 0),
                            "conv_forecaster_val": ("conv_forecaster", "best_value", ".3f", 0)},
+    "06_imdb_raw_text": {"ngram_test_accuracy": ("text_ngram_convnet", "test", ".3f", 0.015),
+                         "ngram_best_val_acc": ("text_ngram_convnet", "best_value", ".3f", 0.015)},
     "04_dilated_causal": {"dilated_best_val": ("dilated_causal", "best_value", ".3f", 0),
                           "dilated_test": ("dilated_causal", "test", ".3f", 0),
                           "dilated_best_epoch": ("dilated_causal", "best_epoch", "d", 0)},
