@@ -2,9 +2,10 @@
 
 `make_review_explorer` needs a running kernel: the learner types a review and, a moment
 after the last keystroke (debounced), the score and the highlighted windows follow.
-`make_review_selector` works on the static book: every reading is precomputed HTML in a
-``widgets.Stack``, and ``widgets.jslink`` ties the selector's index to the stack's, so the
-browser switches between them without Python.
+`make_review_selector` works on the static book: every reading is precomputed HTML in an
+``Output`` of a ``widgets.Stack``, and ``widgets.jslink`` ties the slider's position to the
+stack's, so the browser switches between them without Python (the same shape as chapter
+5's sweep explorer, which the browser tests move through every position).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
+from IPython.display import HTML
 
 from seqlib.review_reading import ReviewReader, ReviewReading
 
@@ -66,17 +68,28 @@ def make_review_explorer(reader: ReviewReader, text: str = "", top: int = 8) -> 
     return widgets.VBox([box, shown])
 
 
-def make_review_selector(readings: Mapping[str, ReviewReading], top: int = 8) -> widgets.VBox:
-    """A selector over precomputed readings that works without a kernel (static pages).
+def make_review_selector(readings: Mapping[str, ReviewReading], captions: Mapping[str, str] | None = None,
+                         top: int = 8) -> widgets.VBox:
+    """A slider over precomputed readings that works without a kernel (static pages).
+
+    Args:
+        readings: a short label per reading (the slider's positions), in order.
+        captions: a heading per label (default: the label).
+        top: filters highlighted per reading.
 
     Raises:
         ValueError: if there are no readings.
     """
     if not readings:
         raise ValueError("make_review_selector needs at least one reading.")
-    choose = widgets.Dropdown(options=list(readings), description="Review:",
-                              layout=widgets.Layout(width="100%"))
-    pages = widgets.Stack([widgets.HTML(reading.to_html(top)) for reading in readings.values()],
-                          selected_index=0)
-    widgets.jslink((choose, "index"), (pages, "selected_index"))
-    return widgets.VBox([choose, pages])
+    choose = widgets.SelectionSlider(options=list(readings), description="review",
+                                     layout=widgets.Layout(width="60%"))
+    pages = []
+    for label, reading in readings.items():
+        page = widgets.Output()
+        caption = html.escape((captions or {}).get(label, label))
+        page.append_display_data(HTML(f"<h4>{caption}</h4>{reading.to_html(top)}"))
+        pages.append(page)
+    stack = widgets.Stack(pages, selected_index=0)
+    widgets.jslink((choose, "index"), (stack, "selected_index"))
+    return widgets.VBox([choose, stack])

@@ -138,8 +138,9 @@ class ReviewReading:
 
 
 def _gap_html(gap: str) -> str:
-    return re.sub(review_texts.LINE_BREAK, "<br>", html.escape(gap), flags=re.IGNORECASE).replace(
-        html.escape("<br />"), "<br>")
+    """The text between two words: line breaks kept, control characters as spaces."""
+    pieces = re.split(review_texts.LINE_BREAK, re.sub(review_texts.SEPARATORS, " ", gap), flags=re.IGNORECASE)
+    return "<br>".join(html.escape(piece) for piece in pieces)
 
 
 def _highlight(written: str, weight: float, scale: float) -> str:

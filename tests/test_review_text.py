@@ -205,15 +205,17 @@ def test_the_debouncer_calls_once_after_a_burst():
     assert calls == [1, 1]
 
 
-def test_the_static_selector_links_its_index_to_the_pages(trained):
+def test_the_static_selector_links_its_slider_to_the_pages(trained):
     import ipywidgets as widgets
 
     reader = review_reading.ReviewReader(*trained)
-    readings = {"first": reader.read(POSITIVE[0]), "second": reader.read(NEGATIVE[0])}
+    readings = {"first": reader.read(POSITIVE[0]), "second": reader.read(NEGATIVE[0] + "<br />x")}
     selector = review_explorer.make_review_selector(readings)
     choose, pages = selector.children
     assert isinstance(pages, widgets.Stack) and len(pages.children) == 2
-    assert choose.options == ("first", "second") and "wonderful" in pages.children[0].value
+    assert choose.options == ("first", "second")
+    shown = [page.outputs[0]["data"]["text/html"] for page in pages.children]
+    assert "<h4>first</h4>" in shown[0] and "wonderful" in shown[0] and "<br>" in shown[1]
     links = [state["state"] for state in widgets.Widget.get_manager_state()["state"].values()
              if state["model_name"] == "LinkModel"]
     linked = {(tuple(link["source"]), tuple(link["target"])) for link in links}
