@@ -96,7 +96,8 @@ class ReviewReading:
             notes.append(f"The model read the first {self.read:,} of the review's {len(self.words):,} "
                          "words; the rest (grey) does not count.")
         if self.unknown:
-            notes.append(f"{self.unknown:,} of the {self.read:,} words read are outside the "
+            verb = "is" if self.unknown == 1 else "are"
+            notes.append(f"{self.unknown:,} of the {self.read:,} words read {verb} outside the "
                          "vocabulary: the model sees them all as one unknown word.")
         return notes
 
@@ -131,7 +132,8 @@ class ReviewReading:
         return (
             f'<div class="review-reading"><p><strong>Score {self.score:.3f}: {self.label}</strong> '
             f"(logit {self.logit:+.2f} = bias {self.bias:+.2f} + the {len(self.filters)} filters' "
-            f"contributions)</p>{notes}"
+            f"contributions; the {min(top, len(self.filters))} below add "
+            f"{sum(r.contribution for r in self.filters[:top]):+.2f})</p>{notes}"
             f'<div style="line-height:1.7;border-left:3px solid #ccc;padding-left:0.6em">{"".join(parts)}</div>'
             f"<table><thead><tr><th>filter</th><th>window it picked</th><th>activation</th>"
             f"<th>weight</th><th>contribution</th></tr></thead><tbody>{rows}</tbody></table></div>")
