@@ -25,6 +25,8 @@ EXPECTED = {
     ("f", "imdb", "val"): True,
     ("g", "imdb", "no_xla"): False,
     ("g", "imdb", "xla"): False,
+    ("h", "imdb_text", "test"): False,
+    ("h", "imdb_text", "val"): False,
 }
 COMMITTED_PROFILE = "full"
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from seqlib import experiments, recipe, results, weather
+from seqlib import experiments, recipe, results, review_texts, weather
 from synthetic import TINY, tiny_series
 
 
@@ -97,3 +97,18 @@ def test_command_line_refuses_a_bad_seed_with_a_usage_message(seed, capsys, monk
         experiments.main(["--seeds", "0", seed])
     assert exit_info.value.code == 2
     assert f"a seed must be an integer >= 0, not '{seed}'" in capsys.readouterr().err
+
+
+def test_a_raw_text_model_reads_the_archive_through_its_vectorizer(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    words = np.array(["good", "great", "bad", "awful", "film", "plot", "the", "a"])
+    texts = [" ".join(rng.choice(words, size=12)) for _ in range(5_600)]
+    labels = np.array([int("good" in text or "great" in text) for text in texts])
+    monkeypatch.setattr(review_texts, "read_review_texts", lambda: review_texts.ReviewTexts(
+        texts, labels, texts[:300], labels[:300], "memory"))
+    written = experiments.run_experiments(["text_ngram_convnet"], [0], TINY, tmp_path)
+    assert written == [tmp_path / "quick" / "text_ngram_convnet-imdb_text-seed0.json"]
+    record = json.loads(written[0].read_text())
+    assert record["dataset"]["key"] == "imdb_text" and record["timesteps"] == 500
+    assert record["window"].startswith("the first 500 words of each review (10-word vocabulary)")
+    assert "600 training and 5,000 validation reviews, 300 test reviews" in record["window"]
