@@ -22,4 +22,4 @@ def source(page: str) -> str:
 _TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [_TOC["root"], *toc_files(_TOC)]
 # The pages that end with an ipywidgets explorer (seqlib.explorers.make_*_explorer).
-WIDGET_PAGES = [page for page in PAGES if re.search(r"explorers\.make_\w+\(", source(page))]
+WIDGET_PAGES = [page for page in PAGES if re.search(r"explorers?\.make_\w+\(", source(page))]

@@ -9,13 +9,16 @@ once with the tail of its log.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 # What the server's log says when a kernel died (jupyter_client's KernelRestarter).
@@ -117,3 +120,23 @@ class LabServer:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, 9)
             self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def lab_on_chapter(chapter: Path, tmp_path: Path, mirror_dir: Path) -> Iterator[LabServer]:
+    """JupyterLab on a copy of one chapter's pair, in the quick profile, on the data mirror.
+
+    Raises:
+        LabServerError: if the server does not start.
+    """
+    root = tmp_path / "book"
+    (root / "chapters").mkdir(parents=True)
+    for suffix in (".ipynb", ".md"):  # copy2: the pair keeps its timestamps, as in a checkout
+        shutil.copy2(chapter.with_suffix(suffix), root / "chapters")
+    server = LabServer(root, tmp_path / "jupyter", env={
+        "SEQLIB_PROFILE": "quick", "SEQLIB_DATA_DIR": str(mirror_dir), "TF_CPP_MIN_LOG_LEVEL": "3"})
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -14,7 +14,6 @@ _build/screenshots/lab/; a failure names its step and shows the server log's tai
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import jupyterlab as lab_ui
 import sliders
 from book import ROOT, WIDGET_PAGES, source
 from browsing import wait, wait_for
-from lab_server import LabServer, LabServerError
+from lab_server import LabServerError, lab_on_chapter
 from steps import Steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.requires_mirror]
@@ -63,20 +62,11 @@ return output.textContent.trim() || null;
 @pytest.fixture
 def lab(tmp_path: Path, mirror_dir: Path):
     """JupyterLab on a copy of the chapter's pair, quick profile, data mirror."""
-    root = tmp_path / "book"
-    (root / "chapters").mkdir(parents=True)
-    for suffix in (".ipynb", ".md"):  # copy2: the pair keeps its timestamps, as in a checkout
-        shutil.copy2(CHAPTER.with_suffix(suffix), root / "chapters")
-    server = LabServer(root, tmp_path / "jupyter", env={
-        "SEQLIB_PROFILE": "quick", "SEQLIB_DATA_DIR": str(mirror_dir), "TF_CPP_MIN_LOG_LEVEL": "3"})
     try:
-        server.start()
+        with lab_on_chapter(CHAPTER, tmp_path, mirror_dir) as server:
+            yield server
     except LabServerError as error:
         pytest.fail(str(error), pytrace=False)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def expected_geometry(timesteps: int, kernel_size: int) -> str:
