@@ -194,7 +194,9 @@ def run_experiments(
                 texts["split"] = review_texts.split_texts(review_texts.read_review_texts())
             if settings not in texts:
                 texts[settings] = text_model.vectorized(texts["split"], *settings)[1]
-            return recipe.train_classifier(key, texts[settings], seed, profile).record
+            model = models.get_entry(key).build(num_words=settings[0], maxlen=settings[1])
+            reviews_read = text_model.padded_for(model, texts[settings])
+            return recipe.train_classifier(key, reviews_read, seed, profile).record
         if not reviews:
             reviews.append(recipe.load_reviews())
         return recipe.train_classifier(key, reviews[0], seed, profile).record

@@ -11,6 +11,8 @@ a trained classifier, so that the saved model takes raw strings.
 
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -24,6 +26,8 @@ __all__ = [
     "adapt_vectorizer",
     "vectorize",
     "vectorized",
+    "padding_for",
+    "padded_for",
     "end_to_end",
     "score_texts",
 ]
@@ -88,6 +92,35 @@ def vectorized(split: review_texts.TextSplit, max_tokens: int,
     vectorizer = make_vectorizer(max_tokens, sequence_length)
     adapt_vectorizer(vectorizer, split.train_texts)
     return vectorizer, vectorize(vectorizer, split)
+
+
+def padding_for(model: keras.Model) -> str:
+    """Where ``model`` should find the padding: ``"front"`` if it is recurrent, else ``"end"``.
+
+    The vectorizer pads at the end. A recurrent layer then reads hundreds of padding steps
+    after a short review, and its last state has forgotten the review; with the padding in
+    front, as chapter 1's
+    `pad_sequences` put it, the review comes last. A convnet read by global max pooling
+    does not care where the padding is.
+    """
+    recurrent = any(isinstance(layer, keras.layers.RNN) for layer in model.layers)
+    return "front" if recurrent else "end"
+
+
+def padded_for(model: keras.Model, reviews: recipe.Reviews) -> recipe.Reviews:
+    """The reviews with their padding where ``model`` should find it (see `padding_for`)."""
+    if padding_for(model) == "end":
+        return reviews
+
+    def to_front(ids: np.ndarray) -> np.ndarray:
+        moved = np.zeros_like(ids)
+        lengths = (ids > 0).sum(axis=1)
+        for row, length in enumerate(lengths):
+            moved[row, ids.shape[1] - length:] = ids[row, :length]
+        return moved
+
+    return dataclasses.replace(reviews, x_train=to_front(reviews.x_train), x_val=to_front(reviews.x_val),
+                               x_test=to_front(reviews.x_test))
 
 
 def end_to_end(vectorizer: keras.layers.TextVectorization, classifier: keras.Model,

@@ -222,3 +222,16 @@ def test_the_static_selector_links_its_slider_to_the_pages(trained):
     assert ((f"IPY_MODEL_{choose.model_id}", "index"), (f"IPY_MODEL_{pages.model_id}", "selected_index")) in linked
     with pytest.raises(ValueError, match="at least one reading"):
         review_explorer.make_review_selector({})
+
+
+def test_a_recurrent_model_gets_its_padding_in_front():
+    ids = np.array([[5, 6, 7, 0, 0], [8, 0, 0, 0, 0], [1, 2, 3, 4, 5]])
+    reviews = recipe.Reviews(ids, np.zeros(3), ids[:1], np.zeros(1), ids[1:], np.zeros(2),
+                             dataset=review_texts.TEXT_DATASET, words_kept="first")
+    lstm = models.build_imdb_lstm(num_words=10, maxlen=5)
+    convnet = models.build_ngram_convnet(num_words=10, maxlen=5, kernel_size=2)
+    assert text_model.padding_for(lstm) == "front" and text_model.padding_for(convnet) == "end"
+    moved = text_model.padded_for(lstm, reviews)
+    np.testing.assert_array_equal(moved.x_train, [[0, 0, 5, 6, 7], [0, 0, 0, 0, 8], [1, 2, 3, 4, 5]])
+    np.testing.assert_array_equal(moved.x_test, [[0, 0, 0, 0, 8], [1, 2, 3, 4, 5]])
+    assert text_model.padded_for(convnet, reviews) is reviews
