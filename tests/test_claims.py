@@ -27,6 +27,8 @@ EXPECTED = {
     ("g", "imdb", "xla"): False,
     ("h", "imdb_text", "test"): False,
     ("h", "imdb_text", "val"): False,
+    ("i", "imdb_text", "no_xla"): False,
+    ("i", "imdb_text", "xla"): False,
 }
 COMMITTED_PROFILE = "full"
 
