@@ -130,3 +130,14 @@ def run_cells(driver, server: LabServer, item: str, what: str, timeout_s: float)
         const state = (function () {{ {NOTEBOOK_JS} }})();
         return state && (state.running > 0 || state.status === 'busy');""", UI_TIMEOUT_S)
     wait_until_idle(driver, server, what, timeout_s)
+
+
+def run_cell_for_widget(driver, server: LabServer, cell, what: str):
+    """Run ``cell`` and return the widget box its new output shows (not the committed one)."""
+    # The committed output shows a saved widget already: wait for the one this run makes.
+    driver.execute_script("arguments[0].querySelectorAll('.jp-OutputArea-output')"
+                          ".forEach(o => o.dataset.old = '1')", cell)
+    select_cell(driver, cell)
+    choose_menu(driver, "Run", "Run Selected Cell")
+    return wait_in_notebook(driver, server, what, "return arguments[0].querySelector("
+                            "'.jp-OutputArea-output:not([data-old]) .widget-vbox')", UI_TIMEOUT_S, cell)

@@ -116,14 +116,7 @@ def test_a_learner_runs_the_kernel_size_explorer(lab, own_driver, screenshot_dir
         lab_ui.run_cells(driver, lab, "Run All Above Selected Cell", "the cells above the explorer",
                          RUN_ABOVE_TIMEOUT_S)
     with steps("run the explorer cell"):
-        # The committed output shows a saved explorer already: wait for the one this run makes.
-        driver.execute_script("arguments[0].querySelectorAll('.jp-OutputArea-output')"
-                              ".forEach(o => o.dataset.old = '1')", cell)
-        lab_ui.select_cell(driver, cell)
-        lab_ui.choose_menu(driver, "Run", "Run Selected Cell")
-        explorer = lab_ui.wait_in_notebook(
-            driver, lab, "the explorer", "return arguments[0].querySelector("
-            "'.jp-OutputArea-output:not([data-old]) .widget-vbox')", lab_ui.UI_TIMEOUT_S, cell)
+        explorer = lab_ui.run_cell_for_widget(driver, lab, cell, "the explorer")
         kernel = sliders.find_slider(driver, explorer, "kernel size")
         sliders.find_slider(driver, explorer, "step")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", explorer)

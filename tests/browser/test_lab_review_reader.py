@@ -79,13 +79,7 @@ def test_a_learner_types_a_review_and_sees_its_reading(lab, own_driver, screensh
         lab_ui.run_cells(driver, lab, "Run All Above Selected Cell", "the cells above the reader",
                          RUN_ABOVE_TIMEOUT_S)
     with steps("run the reader's cell"):
-        driver.execute_script("arguments[0].querySelectorAll('.jp-OutputArea-output')"
-                              ".forEach(o => o.dataset.old = '1')", cell)
-        lab_ui.select_cell(driver, cell)
-        lab_ui.choose_menu(driver, "Run", "Run Selected Cell")
-        explorer = lab_ui.wait_in_notebook(
-            driver, lab, "the reader", "return arguments[0].querySelector("
-            "'.jp-OutputArea-output:not([data-old]) .widget-vbox')", lab_ui.UI_TIMEOUT_S, cell)
+        explorer = lab_ui.run_cell_for_widget(driver, lab, cell, "the reader")
         box = explorer.find_element("css selector", "textarea")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", explorer)
         first = shows(driver, lab, explorer, "text.startsWith('Score')", "the first reading")
