@@ -51,8 +51,23 @@ return {
       text: b.innerText.trim(), visible: b.getBoundingClientRect().width > 0})),
   outputs_widgets: document.querySelectorAll('.widget-subarea .widget-output').length,
   resources: performance.getEntriesByType('resource').map(r => r.name),
+  // Text a reader sees as prose: paragraphs, list items and table cells, code blocks excluded.
+  prose: Array.from(document.querySelectorAll('main p, main li, main td, main th'))
+      .filter(e => !e.closest('pre, code, .highlight'))
+      .map(e => e.innerText.trim()),
+  // Outputs wider than their column: a reader would have to scroll sideways to read them.
+  too_wide: outputs.flatMap(o => Array.from(o.querySelectorAll('pre, table, img')))
+      .filter(e => e.scrollWidth > e.clientWidth + 1
+                || e.getBoundingClientRect().right > e.closest('.cell_output, div.output')
+                                                       .getBoundingClientRect().right + 1)
+      .map(e => e.tagName + ': ' + (e.innerText || e.currentSrc || '').split('\\n')
+                                     .sort((a, b) => b.length - a.length)[0].slice(0, 120)),
 };
 """
+
+# Markdown or MyST that reached the page unrendered: a table of pipes (MyST-NB renders text/markdown
+# outputs as CommonMark unless told otherwise), a glue or eval role, a code fence, a directive.
+RAW_MARKUP = re.compile(r"^(\|.*\||\{(glue|eval)|.*\{(glue|eval)(:\w+)?\}`|```|:::)")
 
 
 def test_book_pages_are_known():
@@ -89,6 +104,10 @@ def test_page_renders_in_a_browser(page, driver, book_url, screenshot_dir):
     assert not report["error_outputs"], f"error outputs: {report['error_outputs']}"
     errors = [match.group(0) for text in report["output_text"] for match in ERROR_TEXT.finditer(text)]
     assert not errors, f"error text in cell outputs: {errors}"
+    # Every table, role and directive rendered; no output runs past the edge of its column.
+    raw = [text[:120] for text in report["prose"] if RAW_MARKUP.match(text)]
+    assert not raw, f"unrendered Markdown or MyST on the page: {raw}"
+    assert not report["too_wide"], f"outputs wider than their column: {report['too_wide']}"
     # Nothing comes from the network: the book is self-contained (widgets, MathJax, fonts).
     foreign = [url for url in report["resources"] if not url.startswith(book_url) and not url.startswith(("data:", "blob:"))]
     assert not foreign, f"resources from outside the book: {foreign}"
