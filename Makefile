@@ -37,7 +37,7 @@ export PYTHONHASHSEED ?= 0
 # record (`make notebooks`), so stale outputs fail the tests. `STALE_CHECK=no` skips it.
 STALE_CHECK ?= yes
 
-.PHONY: book test unit nbval build-strict install clean offline-js browser doctor stale notebooks
+.PHONY: book test check unit nbval build-strict install clean offline-js browser doctor stale notebooks
 
 # The Python that runs the set-up checks: the one of .venv once it exists.
 DOCTOR := $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) tools/doctor.py
@@ -57,6 +57,10 @@ stale: $(STAMP)
 
 notebooks: doctor $(STAMP)
 	$(BIN)/python -m tools.notebooks $(if $(filter 1 yes,$(FORCE)),--force) $(CHAPTERS)
+
+# The fast loop: the unit tests that train nothing, start no kernel and build no book.
+check: $(STAMP)
+	$(BIN)/python -m pytest tests -q -m "not slow" -p no:cacheprovider
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q

@@ -26,7 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
-from seqlib import models, results, review_texts, text_model  # noqa: E402
+from seqlib import registry, results, review_texts, text_model  # noqa: E402
 
 
 def python_ids(texts: list[str], index: dict[str, int], length: int) -> np.ndarray:
@@ -52,7 +52,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    max_tokens, length = models.get_entry("text_ngram_convnet").text_vectorizer
+    entry = registry.get_model("text_ngram_convnet")
+    max_tokens, length = entry.vocabulary, entry.length
 
     read_s, texts = seconds(review_texts.read_review_texts, 1)
     split = review_texts.split_texts(texts)

@@ -35,6 +35,9 @@ __all__ = [
     "ABOUT_AS_ACCURATE",
     "TEXT_ACCURACY_GOAL",
     "FRACTION_OF_COST",
+    "ORDER_EFFECT",
+    "shuffle_effect",
+    "goal_outcome",
     "CONDITIONS",
     "Claim",
     "Verdict",
@@ -60,6 +63,31 @@ TEXT_ACCURACY_GOAL = 0.88
 
 FRACTION_OF_COST = 0.5
 """"At a fraction of the LSTM's cost" means at most this share of its seconds per training step."""
+
+ORDER_EFFECT = 0.05
+"""Chapters 2 and 4's rule for the shuffled-days test, fixed before its runs: shuffling
+changes a model's validation error if it moves it by at least this share of the in-order
+error; a head "keeps order" if shuffling raises its error by at least this much more than
+it raises the global-pooling head's."""
+
+
+def shuffle_effect(change: float) -> str:
+    """How shuffling the days moved an error, in words, by `ORDER_EFFECT` (chapters 2 and 4).
+
+    Args:
+        change: the shuffled error over the in-order error, minus 1.
+    """
+    if change >= ORDER_EFFECT:
+        return "raises"
+    return "lowers" if change <= -ORDER_EFFECT else "barely changes"
+
+
+def goal_outcome(value: float, goal: float) -> str:
+    """``"reaches the goal of 0.88 by 0.004"`` or ``"misses ..."``: a goal's verdict in words
+    (chapter 6)."""
+    gap = value - goal
+    return f"{'reaches' if gap >= 0 else 'misses'} the goal of {goal:.2f} by {abs(gap):.3f}"
+
 
 CONDITIONS = {"test": "test", "val": "validation", "no_xla": "without XLA", "xla": "with XLA"}
 """What a verdict was judged on: a split (errors, accuracy) or a compile policy (speed)."""

@@ -1,9 +1,11 @@
 """The book's experiments over seeds: every model, one JSON file per run, resumable.
 
-``python -m seqlib.experiments`` trains every model of `models.REGISTRY` with the one
+``python -m seqlib.experiments`` trains every model of `registry.MODELS` with the one
 recipe (`seqlib.recipe`) for each seed and writes one record per run,
 ``<out>/<profile>/<model>-<dataset>-seed<k>.json``, atomically. A run whose file exists
-is skipped, so an interrupted experiment resumes where it stopped. ``--sweep`` also trains
+is skipped, so an interrupted experiment resumes where it stopped. ``--model KEY --seed S``
+runs one cell of the grid, so that any scheduler can run the cells in parallel, and
+``--dry-run`` lists what a call would run. ``--sweep`` also trains
 the pure convnet over a grid of kernel sizes and steps (the explorer's short retrain,
 chapter 5's static explorer); ``--timing`` times one training step of every model under
 both compile policies, interleaved in one process (the speed claims). Chapter 5 and
@@ -23,8 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlib import (config, models, receptive_field, recipe, results, review_texts, text_model, training,
-                    weather, windows)
+from seqlib import config, models, receptive_field, recipe, registry, results, training, windows
 
 __all__ = [
     "SWEEP_KERNEL_SIZES",
@@ -32,6 +33,7 @@ __all__ = [
     "TIMING_ROUNDS",
     "run_sweep_setting",
     "run_timing",
+    "planned_runs",
     "run_experiments",
     "main",
 ]
@@ -73,7 +75,7 @@ def run_sweep_setting(
         receptive_field.conv_geometry("10 days", step, kernel_size, series.period)
     except ValueError as error:
         return {**record, "error": str(error), "environment": results.environment()}
-    spec = windows.WindowSpec.from_durations("10 days", models.FORECAST_DELAY, step, series.period)
+    spec = windows.WindowSpec.from_durations("10 days", registry.FORECAST_DELAY, step, series.period)
     run = recipe.train_forecaster(
         "conv_forecaster", weather_data, seed, profile, spec=spec,
         build=functools.partial(models.build_conv_forecaster, kernel_size=kernel_size),
@@ -84,53 +86,77 @@ def run_sweep_setting(
     return {**record, "error": None, **{name: run.record[name] for name in keep}}
 
 
-def _timing_candidates(keys: Sequence[str], num_features: int, timesteps: int) -> dict[str, tuple]:
-    rng = np.random.default_rng(0)
-    candidates = {}
-    for key in keys:
-        entry = models.get_entry(key)
-        if entry.task == "weather":
-            samples = rng.normal(size=(128, timesteps, num_features)).astype("float32")
-            targets = rng.normal(size=(128,)).astype("float32")
-        else:
-            num_words = entry.text_vectorizer[0] if entry.text_vectorizer else recipe.IMDB_NUM_WORDS
-            samples = rng.integers(1, num_words, size=(128, timesteps)).astype("int32")
-            targets = rng.integers(0, 2, size=(128,)).astype("float32")
-        for jit_compile in (False, True):
-            model = (entry.build(num_features, timesteps) if entry.task == "weather"
-                     else entry.build(num_words=num_words, maxlen=timesteps))
-            training.compile_model(model, entry, jit_compile=jit_compile)
-            candidates[f"{key}|{'xla' if jit_compile else 'no_xla'}"] = (model, samples, targets)
-    return candidates
-
-
 def run_timing(
-    keys: Sequence[str], dataset: dict[str, str], num_features: int, timesteps: int, rounds: int = TIMING_ROUNDS
+    keys: Sequence[str], dataset: str, num_features: int | None, timesteps: int, rounds: int = TIMING_ROUNDS
 ) -> dict[str, Any]:
     """Time one training step of every model named, with and without XLA, interleaved.
 
-    All models read batches of 128 of the same length (``timesteps``); each is compiled
-    twice (``jit_compile`` False and True) and `training.step_seconds` goes round all of
-    them ``rounds`` times in this one process, so every comparison is on equal terms.
+    All models read batches of 128 of the same length (``timesteps``), each compiled under
+    both policies, and `training.time_models` goes round all of them ``rounds`` times in
+    this one process, so every comparison is on equal terms.
+
+    Args:
+        keys: model keys of one dataset.
+        dataset: the key of the dataset they read (the series actually loaded, for forecasters).
+        num_features: the series' columns (None for review models).
+        timesteps: timesteps or words per example.
 
     Returns:
         The timing record: ``seconds[model]["no_xla" | "xla"]`` is the median seconds per
         step of each round.
     """
     started, start = results.now(), time.perf_counter()
-    seconds = training.step_seconds(_timing_candidates(keys, num_features, timesteps), rounds=rounds)
-    by_model: dict[str, dict[str, list[float]]] = {}
-    for name, values in seconds.items():
-        key, policy = name.split("|")
-        by_model.setdefault(key, {})[policy] = values
-    record = {"kind": "timing", "dataset": dataset, "timesteps": timesteps, "batch_size": 128,
-              "rounds": rounds, "repeats": 10, "titles": {key: models.get_entry(key).title for key in keys},
-              "seconds": by_model}
+    seconds = training.time_models(keys, timesteps, num_features, rounds=rounds, repeats=10)
+    record = {"kind": "timing", "dataset": {"key": dataset, "title": registry.get_dataset(dataset).title},
+              "timesteps": timesteps, "batch_size": 128, "rounds": rounds, "repeats": 10,
+              "titles": {key: registry.get_model(key).title for key in keys}, "seconds": seconds}
     return results.stamp(record, started, start)
 
 
+def _check_grid(model_keys: list[str], seeds: list[int]) -> None:
+    unknown = [key for key in model_keys if key not in registry.MODELS]
+    if unknown:
+        raise ValueError(f"Unknown model keys {unknown}. Use some of {list(registry.MODELS)}.")
+    for seed in seeds:
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"Every seed must be an integer >= 0. Received: seeds={seeds}")
+
+
+def _record_dataset(key: str, weather_key: str | None) -> str:
+    """The dataset key a model's record is filed under: the series loaded, for a forecaster."""
+    entry = registry.get_model(key)
+    return weather_key if entry.inputs == registry.WINDOWS and weather_key else entry.dataset
+
+
+def planned_runs(
+    model_keys: Iterable[str] = tuple(registry.MODELS),
+    seeds: Iterable[int] = (0, 1, 2),
+    profile: str = "full",
+    folder: str | os.PathLike | None = None,
+    weather_key: str | None = None,
+) -> list[tuple[str, int, Path, bool]]:
+    """The (model, seed) cells a call would run: ``(model, seed, record path, exists)``.
+
+    Args:
+        weather_key: the series forecasters read (default: the dataset of their registry
+            entry; the runner passes the series it loaded).
+
+    Raises:
+        ValueError: if a model key or a seed is invalid.
+    """
+    model_keys, seeds = list(model_keys), list(seeds)
+    _check_grid(model_keys, seeds)
+    folder = results.results_dir(folder)
+    cells = []
+    for key in model_keys:
+        for seed in seeds:
+            path = results.run_path(folder, profile, key, _record_dataset(key, weather_key), seed)
+            cells.append((key, seed, path, path.exists()))
+    return cells
+
+
 def run_experiments(
-    model_keys: Iterable[str] = tuple(models.REGISTRY),
+    model_keys: Iterable[str] = tuple(registry.MODELS),
     seeds: Iterable[int] = (0, 1, 2),
     profile: config.Profile | None = None,
     folder: str | os.PathLike | None = None,
@@ -140,16 +166,15 @@ def run_experiments(
 ) -> list[Path]:
     """Run every (model, seed) whose record is missing, and the sweep and timing if asked.
 
-    Each record holds what `recipe.train_forecaster` or `recipe.train_classifier`
-    returns: model and title, seed, profile (and its settings), dataset, metric, history,
-    epoch_seconds, the stopping rule (max_epochs, patience, stopped_early), best_epoch,
-    best_value, seconds_per_epoch, test, baseline_val and baseline_test (weather),
-    parameters, timesteps, window, lead_hours (weather), seconds_per_batch at
-    timing_timesteps, jit_compile, environment (versions, CPU, load), started, finished
-    and wall_seconds.
+    Each record holds what `recipe.train` returns: model and title, seed, profile (and its
+    settings), dataset, metric, history, epoch_seconds, the stopping rule (max_epochs,
+    patience, stopped_early), best_epoch, best_value, seconds_per_epoch, test, baseline_val
+    and baseline_test (weather), parameters, timesteps, window, lead_hours (weather),
+    seconds_per_batch at timing_timesteps, jit_compile, environment (versions, CPU, load),
+    started, finished and wall_seconds.
 
     Args:
-        model_keys: keys of `models.REGISTRY` to run.
+        model_keys: keys of `registry.MODELS` to run.
         seeds: the seeds.
         profile: the run profile (default: `config.get_profile()`).
         folder: the results folder (default: `results.results_dir()`).
@@ -163,19 +188,14 @@ def run_experiments(
         ValueError: if a model key or a seed is invalid.
     """
     model_keys, seeds = list(model_keys), list(seeds)
-    unknown = [key for key in model_keys if key not in models.REGISTRY]
-    if unknown:
-        raise ValueError(f"Unknown model keys {unknown}. Use some of {list(models.REGISTRY)}.")
-    for seed in seeds:
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"Every seed must be an integer >= 0. Received: seeds={seeds}")
+    _check_grid(model_keys, seeds)
     profile = profile if profile is not None else config.get_profile()
     folder = results.results_dir(folder)
-    tasks = {models.get_entry(key).task for key in model_keys}
-    weather_data = (recipe.prepare_weather(weather.load_weather())
-                    if sweep or "weather" in tasks or timing else None)
-    reviews: list[recipe.Reviews] = []  # loaded once, when a run needs them
-    texts: dict[Any, Any] = {}  # the raw-text split, and its word ids per vectorizer
+    loaded: dict[tuple, Any] = {}  # each dataset loaded once, when a run needs it
+    forecasters = registry.models_reading(registry.WINDOWS)
+    needs_weather = sweep or timing or any(key in forecasters for key in model_keys)
+    weather_data = recipe.load_data(forecasters[0], loaded) if needs_weather else None
+    weather_key = weather_data.series.key if weather_data is not None else None
     written = []
 
     def save(path: Path, run: Callable[[], dict[str, Any]]) -> None:
@@ -187,48 +207,25 @@ def run_experiments(
         written.append(path)
         logger.info("wrote %s", path)
 
-    def classifier(key: str, seed: int) -> dict[str, Any]:
-        settings = models.get_entry(key).text_vectorizer
-        if settings is not None:
-            if "split" not in texts:
-                texts["split"] = review_texts.split_texts(review_texts.read_review_texts())
-            if settings not in texts:
-                texts[settings] = text_model.vectorized(texts["split"], *settings)[1]
-            model = models.get_entry(key).build(num_words=settings[0], maxlen=settings[1])
-            reviews_read = text_model.padded_for(model, texts[settings])
-            return recipe.train_classifier(key, reviews_read, seed, profile).record
-        if not reviews:
-            reviews.append(recipe.load_reviews())
-        return recipe.train_classifier(key, reviews[0], seed, profile).record
+    def train(key: str, seed: int) -> dict[str, Any]:
+        return recipe.train(key, recipe.load_data(key, loaded), seed, profile).record
 
-    for key in model_keys:
-        for seed in seeds:
-            entry = models.get_entry(key)
-            if entry.task == "imdb":
-                dataset = review_texts.TEXT_DATASET if entry.text_vectorizer else recipe.IMDB_DATASET
-                save(results.run_path(folder, profile.name, key, dataset["key"], seed),
-                     functools.partial(classifier, key, seed))
-            else:
-                save(results.run_path(folder, profile.name, key, weather_data.series.key, seed),
-                     lambda key=key, seed=seed: recipe.train_forecaster(key, weather_data, seed, profile).record)
+    for key, seed, path, _ in planned_runs(model_keys, seeds, profile.name, folder, weather_key):
+        save(path, functools.partial(train, key, seed))
     if sweep:
         for kernel_size in SWEEP_KERNEL_SIZES:
             for step in SWEEP_STEPS:
-                save(results.sweep_path(folder, profile.name, weather_data.series.key, kernel_size, step),
+                save(results.sweep_path(folder, profile.name, weather_key, kernel_size, step),
                      functools.partial(run_sweep_setting, kernel_size, step, profile, weather_data))
     if timing:
-        forecasters = [key for key, entry in models.REGISTRY.items() if entry.task == "weather"]
-        classifiers = [key for key, entry in models.REGISTRY.items()
-                       if entry.task == "imdb" and not entry.text_vectorizer]
-        text_classifiers = [key for key, entry in models.REGISTRY.items() if entry.text_vectorizer]
-        series = weather_data.series
-        save(results.timing_path(folder, profile.name, series.key),
-             lambda: run_timing(forecasters, {"key": series.key, "title": series.title},
-                                series.num_features, recipe.TIMING_TIMESTEPS))
-        save(results.timing_path(folder, profile.name, recipe.IMDB_DATASET["key"]),
-             lambda: run_timing(classifiers, recipe.IMDB_DATASET, 1, recipe.IMDB_MAXLEN))
-        save(results.timing_path(folder, profile.name, review_texts.TEXT_DATASET["key"]),
-             lambda: run_timing(text_classifiers, review_texts.TEXT_DATASET, 1, recipe.IMDB_MAXLEN))
+        for dataset in dict.fromkeys(entry.dataset for entry in registry.MODELS.values()):
+            keys = [key for key, entry in registry.MODELS.items() if entry.dataset == dataset]
+            entry = registry.get_model(keys[0])
+            reads_windows = entry.inputs == registry.WINDOWS
+            save(results.timing_path(folder, profile.name, weather_key if reads_windows else dataset),
+                 functools.partial(run_timing, keys, weather_key if reads_windows else dataset,
+                                   weather_data.series.num_features if reads_windows else None,
+                                   registry.TIMING_TIMESTEPS if reads_windows else entry.length))
     return written
 
 
@@ -240,10 +237,13 @@ def _seed(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The command line: ``python -m seqlib.experiments [--seeds] [--models] [--profile] [--out] [--sweep] [--timing]``."""
+    """The command line: ``python -m seqlib.experiments [--seeds] [--models] [--profile] [--out] [--sweep]
+    [--timing] [--dry-run]``."""
     parser = argparse.ArgumentParser(prog="python -m seqlib.experiments", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seeds", type=_seed, nargs="+", default=[0, 1, 2], help="seeds to run (default: 0 1 2)")
-    parser.add_argument("--models", nargs="*", choices=list(models.REGISTRY), default=list(models.REGISTRY),
+    parser.add_argument("--seeds", "--seed", type=_seed, nargs="+", default=[0, 1, 2],
+                        help="seeds to run (default: 0 1 2)")
+    parser.add_argument("--models", "--model", nargs="*", choices=list(registry.MODELS),
+                        default=list(registry.MODELS),
                         help="models to run (default: all; none: only --sweep / --timing)")
     parser.add_argument("--profile", choices=sorted(config.PROFILES), default=None,
                         help="run profile (default: SEQLIB_PROFILE, else full)")
@@ -253,7 +253,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="also run the kernel size x step sweep of the pure convnet")
     parser.add_argument("--timing", action="store_true",
                         help="also time every model's training step with and without XLA, interleaved")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="list the runs this call would make (and the records that exist), run nothing")
     args = parser.parse_args(argv)
+    if args.dry_run:
+        profile_name = config.get_profile(args.profile).name
+        forecasters = registry.models_reading(registry.WINDOWS)
+        weather_key = (recipe.load_data(forecasters[0]).series.key
+                       if any(key in forecasters for key in args.models) else None)
+        for key, seed, path, exists in planned_runs(args.models, args.seeds, profile_name, args.out, weather_key):
+            print(f"{'skip' if exists else 'run '} --model {key} --seed {seed}  ->  {path}")
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     profile = config.get_profile(args.profile)
     logger.info("profile %s, seeds %s, models %s, results in %s", profile.name, args.seeds, args.models,

@@ -19,37 +19,23 @@ import ipywidgets as widgets
 from IPython.display import HTML, Image
 from matplotlib.figure import Figure
 
-from seqlib import config, models, plots, recipe, training, windows
+from seqlib import config, imdb, models, plots, recipe, registry, training, weather, windows
 from seqlib.receptive_field import conv_geometry, dilated_geometry
+from seqlib.static_explorers import run_in_output
 
 __all__ = [
-    "run_in_output",
     "imdb_trial",
     "make_imdb_explorer",
     "forecaster_trial",
     "describe_conv_geometry",
     "make_conv_explorer",
     "make_step_explorer",
-    "make_sweep_explorer",
     "parse_rates",
     "make_dilation_explorer",
 ]
 
 
-def run_in_output(output: widgets.Output, work: Callable[[], Figure]) -> None:
-    """Show the figure that ``work`` returns in ``output``, or a ``ValueError`` as a message."""
-    output.outputs = ()
-    try:
-        figure = work()
-    except ValueError as error:
-        output.append_display_data(HTML(f"<b>Cannot run these settings:</b> {html.escape(str(error))}"))
-        return
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    output.append_display_data(Image(data=buffer.getvalue(), format="png"))
-
-
-def imdb_trial(reviews: recipe.Reviews, kernel_size: int, maxlen: int, profile: config.Profile) -> Figure:
+def imdb_trial(reviews: imdb.Reviews, kernel_size: int, maxlen: int, profile: config.Profile) -> Figure:
     """The IMDB convnet's short retrain with another kernel size and review length, as a figure.
 
     RMSprop at 1e-3, ten times the book's rate, for ``profile.explorer_epochs`` epochs, so
@@ -69,7 +55,7 @@ def imdb_trial(reviews: recipe.Reviews, kernel_size: int, maxlen: int, profile: 
 
 
 def make_imdb_explorer(
-    reviews: recipe.Reviews,
+    reviews: imdb.Reviews,
     profile: config.Profile,
     kernel_sizes: tuple[int, ...] = (3, 5, 7, 9, 15, 25),
     maxlens: tuple[int, ...] = (20, 50, 100, 200, 500),
@@ -87,7 +73,7 @@ def make_imdb_explorer(
 
 def forecaster_trial(
     key: str,
-    weather_data: recipe.WeatherData,
+    weather_data: weather.WeatherData,
     profile: config.Profile,
     step: str,
     lookback: str = "10 days",
@@ -101,7 +87,7 @@ def forecaster_trial(
 
     Args:
         key: the model's registry key.
-        weather_data: from `recipe.prepare_weather`.
+        weather_data: from `weather.prepare_weather`.
         profile: the run profile.
         step: the time between two timesteps of a window.
         lookback: how far back a window reaches.
@@ -111,8 +97,8 @@ def forecaster_trial(
         ValueError: if the step is not a whole number of rows, or the model does not fit
             the windows.
     """
-    spec = windows.WindowSpec.from_durations(lookback, models.FORECAST_DELAY, step, weather_data.series.period)
-    entry = models.get_entry(key)
+    spec = windows.WindowSpec.from_durations(lookback, registry.FORECAST_DELAY, step, weather_data.series.period)
+    entry = registry.get_model(key)
     run = recipe.train_forecaster(
         key, weather_data, 0, profile, spec=spec, build=functools.partial(entry.build, **build_options),
         max_epochs=profile.explorer_epochs, steps_per_epoch=profile.explorer_steps, patience=None,
@@ -133,7 +119,7 @@ def describe_conv_geometry(step: str, kernel_size: int, period: Any) -> str:
 
 
 def make_conv_explorer(
-    weather_data: recipe.WeatherData,
+    weather_data: weather.WeatherData,
     profile: config.Profile,
     kernel_sizes: Sequence[int] = (3, 5, 7, 9, 15, 25),
     steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours", "12 hours"),
@@ -160,7 +146,7 @@ def make_conv_explorer(
 
 
 def make_step_explorer(
-    weather_data: recipe.WeatherData,
+    weather_data: weather.WeatherData,
     profile: config.Profile,
     lookback: str = "10 days",
     steps: Sequence[str] = ("30 min", "1 hour", "2 hours", "3 hours", "6 hours"),
@@ -173,58 +159,6 @@ def make_step_explorer(
     button.on_click(lambda _: run_in_output(output, lambda: forecaster_trial(
         "conv_gru", weather_data, profile, step.value, lookback)))
     return widgets.VBox([widgets.HBox([step, button]), output])
-
-
-def make_sweep_explorer(records: Sequence[dict[str, Any]]) -> widgets.VBox:
-    """Kernel size and step of the pure convnet, from precomputed runs: works on a static page.
-
-    Each record of ``python -m seqlib.experiments --sweep`` (see
-    `seqlib.results.load_sweep`) becomes a figure of its validation curve against the
-    baseline on its windows, or a message for a setting whose kernels do not fit the
-    window. The figures sit in one `widgets.Stack` per kernel size, inside a `Stack` of
-    kernel sizes; `widgets.jslink` ties each slider's ``index`` to the stacks'
-    ``selected_index``, so the browser switches figures without a running kernel.
-
-    Raises:
-        ValueError: if ``records`` is empty or mixes datasets.
-    """
-    if not records:
-        raise ValueError("`records` is empty: run `python -m seqlib.experiments --sweep` first.")
-    datasets = sorted({record["dataset"]["key"] for record in records})
-    if len(datasets) > 1:
-        raise ValueError(f"`records` must come from one dataset. Received records of {datasets}.")
-    kernel_sizes = sorted({record["kernel_size"] for record in records})
-    steps = [step for _, step in sorted({(record["step_hours"], record["step"]) for record in records})]
-    by_setting = {(record["kernel_size"], record["step"]): record for record in records}
-    kernel = widgets.SelectionSlider(options=kernel_sizes, value=5 if 5 in kernel_sizes else kernel_sizes[0],
-                                     description="kernel size")
-    step = widgets.SelectionSlider(options=steps, value="1 hour" if "1 hour" in steps else steps[0],
-                                   description="step")
-
-    def page(kernel_size: int, step_text: str) -> widgets.Output:
-        def work() -> Figure:
-            record = by_setting.get((kernel_size, step_text))
-            if record is None:
-                raise ValueError("the sweep has no result for this setting (was it interrupted?).")
-            if record["error"]:
-                raise ValueError(record["error"])
-            fit = training.FitResult(record["history"], record["epoch_seconds"], record["monitor"], record["mode"])
-            figure = plots.plot_trial(fit, record["baseline_val"], record["timesteps"],
-                                      f"kernel {kernel_size}, step {step_text}")
-            figure.set_size_inches(7.5, 3.6)  # room for the long title
-            return figure
-        output = widgets.Output()
-        run_in_output(output, work)
-        return output
-
-    per_kernel = []
-    for kernel_size in kernel_sizes:
-        stack = widgets.Stack([page(kernel_size, step_text) for step_text in steps], selected_index=step.index)
-        widgets.jslink((step, "index"), (stack, "selected_index"))
-        per_kernel.append(stack)
-    figures = widgets.Stack(per_kernel, selected_index=kernel.index)
-    widgets.jslink((kernel, "index"), (figures, "selected_index"))
-    return widgets.VBox([widgets.HBox([kernel, step]), figures])
 
 
 def parse_rates(text: str) -> tuple[int, ...]:

@@ -9,19 +9,74 @@ so both return identical arrays from the same file.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 import pickle
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from seqlib.fetch import DataFormatError, fetch
 
-__all__ = ["decode_review", "load_imdb", "load_word_index"]
+__all__ = ["VALIDATION_REVIEWS", "Reviews", "decode_review", "load_imdb", "load_reviews", "load_word_index",
+           "pad_front"]
+
+VALIDATION_REVIEWS = 5_000
+"""The last 5,000 of the 25,000 training reviews validate; the first 20,000 train."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Reviews:
+    """Reviews as padded word ids: the book's train / validation / test split.
+
+    Introduced in chapter 1 (`load_reviews`); chapter 6 makes them from raw text.
+
+    Attributes:
+        x_train, y_train: the first 20,000 training reviews.
+        x_val, y_val: the last 5,000 training reviews (validation).
+        x_test, y_test: the 25,000 test reviews.
+        dataset: the key of the `seqlib.registry.DATASETS` entry they come from.
+        words_kept: ``"last"`` if each row holds a review's last words, padded in front
+            (`load_reviews`), ``"first"`` if its first words (raw text, `seqlib.text_model`).
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    dataset: str = "imdb"
+    words_kept: str = "last"
+
+
+def pad_front(sequences: Iterable[Sequence[int]], maxlen: int) -> np.ndarray:
+    """Each sequence's last ``maxlen`` ids, zeros in front: ``keras.utils.pad_sequences``' defaults.
+
+    Introduced in chapter 1.
+    """
+    sequences = list(sequences)
+    padded = np.zeros((len(sequences), maxlen), dtype="int32")
+    for row, ids in enumerate(sequences):
+        kept = list(ids)[-maxlen:]
+        if kept:
+            padded[row, maxlen - len(kept):] = kept
+    return padded
+
+
+def load_reviews(num_words: int = 10_000, maxlen: int = 500, data_dir: str | os.PathLike | None = None) -> Reviews:
+    """IMDB with a ``num_words`` vocabulary, the last ``maxlen`` words of each review, split.
+
+    Introduced in chapter 1.
+    """
+    (x_train, y_train), (x_test, y_test) = load_imdb(num_words=num_words, data_dir=data_dir)
+    x_train, x_test = pad_front(x_train, maxlen), pad_front(x_test, maxlen)
+    cut = len(x_train) - VALIDATION_REVIEWS
+    return Reviews(x_train[:cut], y_train[:cut], x_train[cut:], y_train[cut:], x_test, y_test)
 
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 # What unpickling a damaged stream can raise, besides the errors of reading the zip itself.

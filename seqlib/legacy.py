@@ -1,8 +1,7 @@
 """The 2017 book's window generator, re-implemented with the same semantics, for comparison only.
 
 Use `seqlib.windows` for real work. This module exists so that the tests can check
-that `windows` cuts the same windows, the benchmark can time the per-row loop, and
-the chapter on the 2017 notebook can show its bugs running.
+that `windows` cuts the same windows and the benchmark can time the per-row loop.
 """
 
 from __future__ import annotations

@@ -1,18 +1,17 @@
-"""The book's Keras models: builders (uncompiled Functional models) and one registry.
+"""The book's Keras models: builders of uncompiled Functional models.
 
 Each builder returns an architecture of section 6.4 (or of the recurrent networks it is
-compared with, from sections 6.2-6.3), with today's Keras 3 API. `REGISTRY` says, once
-for every model the book reports, its title, builder, task, optimizer settings and the
-windows it reads; `seqlib.recipe` trains them from it.
+compared with, from sections 6.2-6.3), with today's Keras 3 API, and is called as
+``build(width, length)``: the vocabulary size and the words read for a review model, the
+features and the timesteps for a forecaster. `seqlib.registry.MODELS` names, for every
+model the book reports, its builder and how it is trained.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import keras
-import numpy as np
 from keras import layers
 
 from seqlib.receptive_field import (
@@ -24,14 +23,8 @@ from seqlib.receptive_field import (
     imdb_convnet_stages,
     sequence_lengths,
 )
-from seqlib.windows import WindowSpec
 
 __all__ = [
-    "ModelEntry",
-    "REGISTRY",
-    "FORECAST_DELAY",
-    "NGRAM_LEARNING_RATE",
-    "get_entry",
     "build_imdb_convnet",
     "build_imdb_lstm",
     "build_ngram_convnet",
@@ -266,92 +259,3 @@ def build_dilated_causal_forecaster(
         x = layers.Conv1D(filters, kernel_size, padding="causal", dilation_rate=rate, activation="relu")(x)
     outputs = layers.Dense(1, name="temperature")(x[:, -1, :])
     return keras.Model(inputs, outputs, name="dilated_causal")
-
-
-
-FORECAST_DELAY = "24 hours"
-"""How far after a window's last reading every forecaster predicts the temperature."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ModelEntry:
-    """One model the book reports: its name, builder, task and training settings.
-
-    Attributes:
-        key: the name in result files (``"gru"``).
-        title: the name readers see (``"GRU"``).
-        build: the builder: ``build(num_features, timesteps)`` for a forecaster,
-            ``build(num_words=..., maxlen=...)`` for an IMDB model.
-        task: ``"imdb"`` or ``"weather"``.
-        learning_rate: RMSprop's learning rate (the 2017 book's for that model).
-        windows: for a forecaster, ``(lookback, step)`` durations to try in order; the
-            first whose step is a whole number of rows of the series is used.
-        chapter: where the book introduces it.
-        text_vectorizer: for an IMDB model that reads raw text, the vectorizer's
-            ``(max_tokens, sequence_length)`` (`seqlib.text_model`); None for a model of
-            the Keras-packaged word ids or of the weather.
-    """
-
-    key: str
-    title: str
-    build: Callable[..., keras.Model]
-    task: str
-    learning_rate: float
-    windows: tuple[tuple[str, str], ...] = ()
-    chapter: str = ""
-    text_vectorizer: tuple[int, int] | None = None
-
-    def window_spec(self, period: np.timedelta64) -> WindowSpec:
-        """The windows this forecaster reads on a series sampled every ``period``.
-
-        Raises:
-            ValueError: for an IMDB model, or if no window of the entry fits the period.
-        """
-        errors = []
-        for lookback, step in self.windows:
-            try:
-                return WindowSpec.from_durations(lookback, FORECAST_DELAY, step, period)
-            except ValueError as error:
-                errors.append(str(error))
-        raise ValueError(f"No window of the model {self.key!r} fits rows of {period}: {'; '.join(errors)}")
-
-
-_TEN_DAYS_HOURLY = (("10 days", "1 hour"),)
-
-NGRAM_LEARNING_RATE = 1e-3
-"""RMSprop's rate for the n-gram convnet (ten times the book convnet's 1e-4), chosen with
-its sizes on validation accuracy (chapter 6); the other models keep their 2017 rates."""
-
-REGISTRY: dict[str, ModelEntry] = {entry.key: entry for entry in (
-    ModelEntry("imdb_convnet", "IMDB convnet", build_imdb_convnet, "imdb", 1e-4,
-               chapter="chapter 1"),
-    ModelEntry("imdb_lstm", "IMDB LSTM (section 6.2)", build_imdb_lstm, "imdb", 1e-3,
-               chapter="chapter 1"),
-    ModelEntry("text_convnet", "IMDB convnet, raw text", build_imdb_convnet, "imdb", 1e-4,
-               chapter="chapter 6", text_vectorizer=(10_000, 500)),
-    ModelEntry("text_lstm", "IMDB LSTM (section 6.2), raw text", build_imdb_lstm, "imdb", 1e-3,
-               chapter="chapter 6", text_vectorizer=(10_000, 500)),
-    ModelEntry("text_ngram_convnet", "n-gram convnet, raw text", build_ngram_convnet, "imdb",
-               NGRAM_LEARNING_RATE, chapter="chapter 6", text_vectorizer=(20_000, 500)),
-    ModelEntry("conv_forecaster", "pure convnet", build_conv_forecaster, "weather", 1e-3,
-               _TEN_DAYS_HOURLY, "chapter 2"),
-    ModelEntry("gru", "GRU", build_gru, "weather", 1e-3, _TEN_DAYS_HOURLY, "chapter 3"),
-    # Twice the timesteps of the others: 10 days at 30 minutes, or, on hourly rows that
-    # have no half-hour readings, 20 days at 1 hour (480 timesteps either way).
-    ModelEntry("conv_gru", "conv+GRU hybrid", build_conv_gru, "weather", 1e-3,
-               (("10 days", "30 min"), ("20 days", "1 hour")), "chapter 3"),
-    ModelEntry("dilated_causal", "dilated causal", build_dilated_causal_forecaster, "weather",
-               1e-3, _TEN_DAYS_HOURLY, "chapter 4"),
-)}
-"""Every model the book reports, in the order of its tables."""
-
-
-def get_entry(key: str) -> ModelEntry:
-    """The registry entry of a model key.
-
-    Raises:
-        ValueError: if the key is not in `REGISTRY`.
-    """
-    if key not in REGISTRY:
-        raise ValueError(f"Unknown model {key!r}. Use one of {list(REGISTRY)}.")
-    return REGISTRY[key]

@@ -13,7 +13,7 @@ from matplotlib.ticker import MaxNLocator
 from seqlib.receptive_field import Stage, reaching_positions, receptive_field
 
 if TYPE_CHECKING:
-    from seqlib.training import FitResult
+    from seqlib.results import FitResult
 
 __all__ = ["MAE_LABEL", "plot_history", "plot_trial", "plot_series", "plot_forecasts", "plot_comparison",
            "plot_cost_against_error", "plot_reach"]

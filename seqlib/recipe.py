@@ -1,11 +1,13 @@
 """The one recipe: seed, build, compile, fit by the stopping rule, score, time, one record.
 
-Every model the book reports goes through `train_forecaster` (weather) or `train_classifier`
-(IMDB): the chapters, the explorers' short retrains and ``python -m seqlib.experiments``
-all call them, so a chapter's seed-0 numbers are the seed-0 record. The steps, in order:
+Every model the book reports goes through `train` (`train_forecaster` for a model that reads
+windows, `train_classifier` for one that reads reviews): the chapters, the explorers' short
+retrains and ``python -m seqlib.experiments`` all call them, so a chapter's seed-0 numbers
+are the seed-0 record. `load_data` prepares what a model reads, as its registry entry says.
+The steps, in order:
 
 1. the windows (weather) or the 20,000 / 5,000 split of the training reviews (IMDB);
-2. `training.set_seed(seed)`, then the model from its `models.REGISTRY` entry;
+2. `training.set_seed(seed)`, then the model from its `registry.MODELS` entry;
 3. `training.compile_model` (RMSprop at the entry's rate, `training.JIT_COMPILE`);
 4. `training.fit_model` until the validation score has not improved for
    ``profile.patience`` epochs (at most the profile's cap), best weights restored;
@@ -24,32 +26,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from seqlib import baselines, config, feed, imdb, models, results, training, weather, windows
+from seqlib import (baselines, config, feed, imdb, registry, results, review_texts, text_model, training,
+                    weather, windows)
 
 __all__ = [
-    "TIMING_TIMESTEPS",
-    "IMDB_NUM_WORDS",
-    "IMDB_MAXLEN",
-    "IMDB_VALIDATION",
-    "IMDB_DATASET",
     "Run",
-    "WeatherData",
-    "prepare_weather",
+    "load_data",
+    "train",
     "train_forecaster",
-    "Reviews",
-    "load_reviews",
     "train_classifier",
 ]
-
-TIMING_TIMESTEPS = 480
-"""The window length at which every forecaster's training step is timed (equal for all)."""
-
-IMDB_NUM_WORDS = 10_000
-IMDB_MAXLEN = 500
-IMDB_VALIDATION = 5_000
-"""The last 5,000 of the 25,000 training reviews validate; the first 20,000 train."""
-
-IMDB_DATASET = {"key": "imdb", "title": "IMDB movie reviews (Maas et al., 2011), Keras packaging"}
 
 
 @dataclasses.dataclass
@@ -64,48 +50,66 @@ class Run:
 
     record: dict[str, Any]
     model: keras.Model
-    fit: training.FitResult
+    fit: results.FitResult
 
 
-def _step_seconds(model: keras.Model, entry: models.ModelEntry, samples: np.ndarray,
+def _step_seconds(model: keras.Model, entry: registry.Model, samples: np.ndarray,
                   targets: np.ndarray) -> float:
     training.compile_model(model, entry)
     return training.seconds_per_batch(model, samples, targets, repeats=10)
 
 
-@dataclasses.dataclass(frozen=True)
-class WeatherData:
-    """A weather series ready for windows: split in time, normalised by its training rows.
+def _dataset(key: str) -> dict[str, str]:
+    """A record's ``dataset`` field: the key and title of a `registry.DATASETS` entry."""
+    return {"key": key, "title": registry.get_dataset(key).title}
 
-    Attributes:
-        series: the loaded series (title, key, period, target).
-        data: the normalised float32 values.
-        mean, std: the training rows' per-column statistics.
-        splits: the book's training, validation and test rows.
+
+def load_data(key: str, loaded: dict[tuple, Any] | None = None) -> Any:
+    """What the model ``key`` reads, prepared as its registry entry says.
+
+    A forecaster gets `weather.WeatherData` (Jena climate, or the stand-in); a model of the
+    Keras word ids gets `imdb.Reviews` of its vocabulary and length, padded in front; a
+    model of raw text gets the reviews as its own vectorizer's word ids, padded at its side.
+
+    Args:
+        key: the model's registry key.
+        loaded: a dict this call may fill and reuse, so that models reading the same data
+            (the runner's loop over models and seeds) load it once.
+
+    Raises:
+        ValueError: for an unknown key.
     """
+    entry = registry.get_model(key)
+    loaded = {} if loaded is None else loaded
+    wanted = (entry.dataset, entry.vocabulary, entry.length, entry.padding)
+    if wanted in loaded:
+        return loaded[wanted]
+    if entry.inputs == registry.WINDOWS:
+        data = weather.prepare_weather(weather.load_weather())
+    elif entry.inputs == registry.WORD_IDS:
+        data = imdb.load_reviews(entry.vocabulary, entry.length)
+    else:
+        if "texts" not in loaded:
+            loaded["texts"] = review_texts.split_texts(review_texts.read_review_texts())
+        vectorized = text_model.vectorized(loaded["texts"], entry.vocabulary, entry.length)[1]
+        data = text_model.padded(vectorized, entry.padding)
+    loaded[wanted] = data
+    return data
 
-    series: weather.WeatherSeries
-    data: np.ndarray
-    mean: np.ndarray
-    std: np.ndarray
-    splits: windows.SplitRanges
 
-    @property
-    def target_std(self) -> float:
-        """The target's training std: a normalised MAE times this is in the target's units."""
-        return float(self.std[self.series.target_index])
+def train(key: str, data: Any, seed: int, profile: config.Profile, **options: Any) -> Run:
+    """Train, score and time the model ``key`` on ``data`` from `load_data`, by the recipe.
 
-
-def prepare_weather(series: weather.WeatherSeries) -> WeatherData:
-    """Split a series the book's way and normalise it with its training rows."""
-    splits = windows.SplitRanges.book_split(series.num_rows)
-    data, mean, std = windows.normalise(series.values, splits.train)
-    return WeatherData(series, data, mean, std, splits)
+    Options are those of `train_forecaster` or `train_classifier`, whichever the model's
+    input convention calls for.
+    """
+    trainer = train_forecaster if registry.get_model(key).inputs == registry.WINDOWS else train_classifier
+    return trainer(key, data, seed, profile, **options)
 
 
 def train_forecaster(
     key: str,
-    weather_data: WeatherData,
+    weather_data: weather.WeatherData,
     seed: int,
     profile: config.Profile,
     *,
@@ -117,11 +121,11 @@ def train_forecaster(
     score_test: bool = True,
     time_step: bool = True,
 ) -> Run:
-    """Train, score and time one forecaster of `models.REGISTRY` by the book's recipe.
+    """Train, score and time one forecaster of `registry.MODELS` by the book's recipe.
 
     Args:
         key: the model's registry key.
-        weather_data: from `prepare_weather`.
+        weather_data: from `weather.prepare_weather`.
         seed: the seed of the row draws and of the weights.
         profile: the run profile: epoch cap, batches per epoch, patience, validation cap.
         spec: other windows than the entry's (the explorers' step).
@@ -130,7 +134,7 @@ def train_forecaster(
         patience: the stopping rule's patience; ``"profile"`` uses the profile's, None
             runs every epoch.
         score_test: also score the test split (skipped by the explorers).
-        time_step: also time a training step at `TIMING_TIMESTEPS` (skipped by the explorers).
+        time_step: also time a training step at `registry.TIMING_TIMESTEPS` (skipped by the explorers).
 
     Returns:
         The model, its history and its record.
@@ -139,9 +143,9 @@ def train_forecaster(
         ValueError: for an unknown or non-weather model, windows that do not fit the
             splits, or a model that does not fit the windows.
     """
-    entry = models.get_entry(key)
-    if entry.task != "weather":
-        raise ValueError(f"{key!r} is not a forecaster: use `train_classifier`.")
+    entry = registry.get_model(key)
+    if entry.inputs != registry.WINDOWS:
+        raise ValueError(f"{key!r} reads {entry.inputs}, not windows: use `train_classifier`.")
     started, start = results.now(), time.perf_counter()
     series, data = weather_data.series, weather_data.data
     spec = spec if spec is not None else entry.window_spec(series.period)
@@ -154,11 +158,12 @@ def train_forecaster(
     model = training.compile_model(build(series.num_features, spec.timesteps), entry)
     fit = training.fit_model(model, train.dataset(), epochs=max_epochs or profile.weather_max_epochs,
                              patience=profile.patience if patience == "profile" else patience,
-                             validation_data=val.dataset())
+                             validation_data=val.dataset(), monitor=entry.policy.monitor,
+                             mode=entry.policy.mode)
     record: dict[str, Any] = {
         "model": key, "title": entry.title, "seed": seed, "profile": profile.name,
         "settings": dataclasses.asdict(profile), "dataset": {"key": series.key, "title": series.title},
-        "metric": "mae", **fit.to_dict(), "jit_compile": training.JIT_COMPILE,
+        "metric": entry.policy.metric, **fit.to_dict(), "jit_compile": training.JIT_COMPILE,
         "test": float(model.evaluate(test.dataset(), verbose=0)) if score_test else None,
         "baseline_val": baselines.common_sense_mae(data, spec, val.rows, series.target_index),
         "baseline_test": (baselines.common_sense_mae(data, spec, test.rows, series.target_index)
@@ -169,50 +174,17 @@ def train_forecaster(
     }
     if time_step:
         rng = np.random.default_rng(seed)
-        samples = rng.normal(size=(spec.batch_size, TIMING_TIMESTEPS, series.num_features)).astype("float32")
+        samples = rng.normal(size=(spec.batch_size, registry.TIMING_TIMESTEPS, series.num_features)).astype("float32")
         targets = rng.normal(size=(spec.batch_size,)).astype("float32")
-        record["timing_timesteps"] = TIMING_TIMESTEPS
-        record["seconds_per_batch"] = _step_seconds(build(series.num_features, TIMING_TIMESTEPS), entry,
+        record["timing_timesteps"] = registry.TIMING_TIMESTEPS
+        record["seconds_per_batch"] = _step_seconds(build(series.num_features, registry.TIMING_TIMESTEPS), entry,
                                                     samples, targets)
     return Run(results.stamp(record, started, start), model, fit)
 
 
-@dataclasses.dataclass(frozen=True)
-class Reviews:
-    """IMDB reviews as padded word ids: the book's train / validation / test split.
-
-    Attributes:
-        x_train, y_train: the first 20,000 training reviews.
-        x_val, y_val: the last 5,000 training reviews (validation).
-        x_test, y_test: the 25,000 test reviews.
-        dataset: the dataset's key and title, for the records.
-        words_kept: ``"last"`` if each row holds a review's last words, padded in front
-            (`load_reviews`), ``"first"`` if its first words, padded at the end (raw text,
-            `seqlib.text_model`).
-    """
-
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-    dataset: dict[str, str] = dataclasses.field(default_factory=lambda: dict(IMDB_DATASET))
-    words_kept: str = "last"
-
-
-def load_reviews(num_words: int = IMDB_NUM_WORDS, maxlen: int = IMDB_MAXLEN) -> Reviews:
-    """IMDB with a ``num_words`` vocabulary, the last ``maxlen`` words of each review, split."""
-    (x_train, y_train), (x_test, y_test) = imdb.load_imdb(num_words=num_words)
-    x_train = keras.utils.pad_sequences(x_train, maxlen=maxlen)
-    x_test = keras.utils.pad_sequences(x_test, maxlen=maxlen)
-    cut = len(x_train) - IMDB_VALIDATION
-    return Reviews(x_train[:cut], y_train[:cut], x_train[cut:], y_train[cut:], x_test, y_test)
-
-
 def train_classifier(
     key: str,
-    reviews: Reviews,
+    reviews: imdb.Reviews,
     seed: int,
     profile: config.Profile,
     *,
@@ -224,14 +196,14 @@ def train_classifier(
     score_test: bool = True,
     time_step: bool = True,
 ) -> Run:
-    """Train, score and time one IMDB classifier of `models.REGISTRY` by the book's recipe.
+    """Train, score and time one review classifier of `registry.MODELS` by the book's recipe.
 
     Batches of 128 reviews; the best epoch is picked on validation accuracy, and its
     weights score the 25,000 test reviews.
 
     Args:
         key: the model's registry key.
-        reviews: from `load_reviews`.
+        reviews: from `load_data` (`imdb.load_reviews`, or raw text through its vectorizer).
         seed: the seed of the weights and of the batches' order.
         profile: the run profile: epoch cap and patience.
         build: another builder than the entry's (the explorer's kernel size).
@@ -245,9 +217,9 @@ def train_classifier(
     Raises:
         ValueError: for an unknown or non-IMDB model, or a bad ``maxlen``.
     """
-    entry = models.get_entry(key)
-    if entry.task != "imdb":
-        raise ValueError(f"{key!r} is not an IMDB classifier: use `train_forecaster`.")
+    entry = registry.get_model(key)
+    if entry.inputs == registry.WINDOWS:
+        raise ValueError(f"{key!r} reads windows, not reviews: use `train_forecaster`.")
     if learning_rate is not None:
         entry = dataclasses.replace(entry, learning_rate=learning_rate)
     padded = reviews.x_train.shape[1]
@@ -260,16 +232,17 @@ def train_classifier(
     num_words = int(max(x_train.max(), x_val.max(), x_test.max())) + 1
     build = build if build is not None else entry.build
     training.set_seed(seed)
-    model = training.compile_model(build(num_words=num_words, maxlen=maxlen), entry)
+    model = training.compile_model(build(num_words, maxlen), entry)
     fit = training.fit_model(model, x_train, reviews.y_train, epochs=max_epochs or profile.imdb_max_epochs,
                              patience=profile.patience if patience == "profile" else patience,
                              batch_size=128, validation_data=(x_val, reviews.y_val),
-                             monitor="val_accuracy", mode="max")
+                             monitor=entry.policy.monitor, mode=entry.policy.mode)
     test = (float(model.evaluate(x_test, reviews.y_test, batch_size=512, verbose=0)[1])
             if score_test else None)
     record: dict[str, Any] = {
         "model": key, "title": entry.title, "seed": seed, "profile": profile.name,
-        "settings": dataclasses.asdict(profile), "dataset": reviews.dataset, "metric": "accuracy",
+        "settings": dataclasses.asdict(profile), "dataset": _dataset(reviews.dataset),
+        "metric": entry.policy.metric,
         **fit.to_dict(), "jit_compile": training.JIT_COMPILE, "learning_rate": entry.learning_rate,
         "test": test, "baseline_val": None, "baseline_test": None,
         "parameters": model.count_params(), "timesteps": maxlen,
@@ -280,6 +253,6 @@ def train_classifier(
     }
     if time_step:
         record["timing_timesteps"] = maxlen
-        record["seconds_per_batch"] = _step_seconds(build(num_words=num_words, maxlen=maxlen), entry,
+        record["seconds_per_batch"] = _step_seconds(build(num_words, maxlen), entry,
                                                     x_train[:128], reviews.y_train[:128].astype("float32"))
     return Run(results.stamp(record, started, start), model, fit)

@@ -22,8 +22,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from seqlib import config
+
 __all__ = [
-    "PROFILES",
+    "FitResult",
     "results_dir",
     "results_profile",
     "run_path",
@@ -42,8 +44,64 @@ __all__ = [
     "summarise",
 ]
 
-PROFILES = ("full", "quick")
-"""The run profiles whose results can be read (`seqlib.config.PROFILES`)."""
+@dataclasses.dataclass
+class FitResult:
+    """What a training run produced, as plain data (`seqlib.training.fit_model` returns it).
+
+    Attributes:
+        history: metric name -> one value per epoch (Keras's ``History.history``).
+        epoch_seconds: wall-clock seconds of each epoch.
+        monitor: the validation metric used to pick the best epoch.
+        mode: ``"min"`` or ``"max"``: whether lower or higher ``monitor`` is better.
+        max_epochs: the epoch cap of the run (None: not recorded).
+        patience: the stopping rule's patience (None: no early stopping).
+    """
+
+    history: dict[str, list[float]]
+    epoch_seconds: list[float]
+    monitor: str
+    mode: str
+    max_epochs: int | None = None
+    patience: int | None = None
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.epoch_seconds)
+
+    @property
+    def best_epoch(self) -> int:
+        """The 1-based epoch with the best ``monitor`` value."""
+        values = self.history[self.monitor]
+        best = min(values) if self.mode == "min" else max(values)
+        return values.index(best) + 1
+
+    @property
+    def best_value(self) -> float:
+        """The ``monitor`` value at ``best_epoch``."""
+        return self.history[self.monitor][self.best_epoch - 1]
+
+    @property
+    def stopped_early(self) -> bool:
+        """Whether the stopping rule ended the run before the epoch cap."""
+        return self.max_epochs is not None and self.epochs < self.max_epochs
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median wall-clock seconds per epoch (the first epoch includes tracing)."""
+        return statistics.median(self.epoch_seconds)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result with its derived values, ready for JSON."""
+        return {
+            **dataclasses.asdict(self),
+            "best_epoch": self.best_epoch,
+            "best_value": self.best_value,
+            "stopped_early": self.stopped_early,
+            "seconds_per_epoch": self.seconds_per_epoch,
+        }
+
+
 
 _REPO_RESULTS = Path(__file__).resolve().parents[1] / "results"
 
@@ -61,11 +119,11 @@ def results_profile(name: str | None = None) -> str:
     committed full-profile results.
 
     Raises:
-        ValueError: if the name is not one of `PROFILES`.
+        ValueError: if the name is not one of `seqlib.config.PROFILES`.
     """
     chosen = name if name is not None else os.environ.get("SEQLIB_RESULTS_PROFILE") or "full"
-    if chosen not in PROFILES:
-        raise ValueError(f"The results profile must be one of {sorted(PROFILES)}. Received: {chosen!r}")
+    if chosen not in config.PROFILES:
+        raise ValueError(f"The results profile must be one of {sorted(config.PROFILES)}. Received: {chosen!r}")
     return chosen
 
 

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from seqlib.review_reading import ReviewReader, ReviewReading
+from seqlib.static_explorers import linked_stack
 
 __all__ = ["DEBOUNCE_S", "Debouncer", "reading_html", "make_review_explorer", "make_review_selector"]
 
@@ -90,6 +91,4 @@ def make_review_selector(readings: Mapping[str, ReviewReading], captions: Mappin
         caption = html.escape((captions or {}).get(label, label))
         page.append_display_data(HTML(f"<h4>{caption}</h4>{reading.to_html(top)}"))
         pages.append(page)
-    stack = widgets.Stack(pages, selected_index=0)
-    widgets.jslink((choose, "index"), (stack, "selected_index"))
-    return widgets.VBox([choose, stack])
+    return widgets.VBox([choose, linked_stack(choose, pages)])

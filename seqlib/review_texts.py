@@ -27,7 +27,6 @@ from seqlib.fetch import DataFormatError, fetch
 
 __all__ = [
     "ARCHIVE",
-    "TEXT_DATASET",
     "REVIEWS_PER_CLASS",
     "VALIDATION_REVIEWS",
     "SPLIT_SEED",
@@ -43,7 +42,6 @@ __all__ = [
 ]
 
 ARCHIVE = "aclImdb_v1.tar.gz"
-TEXT_DATASET = {"key": "imdb_text", "title": "IMDB movie reviews (Maas et al., 2011), raw text"}
 REVIEWS_PER_CLASS = 12_500
 VALIDATION_REVIEWS = 5_000
 """As in chapter 1: 5,000 of the 25,000 training reviews validate, 20,000 train."""

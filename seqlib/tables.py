@@ -11,7 +11,8 @@ from typing import Any
 from seqlib.claims import CLAIMS, CONDITIONS, Verdict
 from seqlib.results import Spread
 
-__all__ = ["COLUMNS", "summary_markdown", "overlapping", "claims_markdown", "claim_marks", "claims_outcome"]
+__all__ = ["COLUMNS", "summary_markdown", "overlapping", "claims_markdown", "claim_marks", "claims_outcome",
+           "forecaster_comparison"]
 
 COLUMNS = {
     "timesteps": ("timesteps", ".0f", 1.0),
@@ -106,3 +107,23 @@ def claims_outcome(verdicts: Sequence[Verdict]) -> str:
     if failed:
         parts.append(f"{named(failed)} {'does' if len(failed) == 1 else 'do'} not")
     return "; ".join(parts) or "no claim could be judged"
+
+
+def forecaster_comparison(rows: Sequence[dict[str, Any]], dataset_title: str) -> str:
+    """Chapter 4's comparison of the forecasters over seeds: a table and its verdict, in Markdown.
+
+    The verdict names the lowest mean validation MAE and the models whose range over seeds
+    overlaps it; without rows, the text says the comparison awaits the experiments.
+    """
+    if not rows:
+        return (f"**No results yet for {dataset_title}.** This comparison awaits "
+                "`python -m seqlib.experiments`, which trains every model of the book over several "
+                "seeds and writes the runs to `results/`; run it, then run this cell again.")
+    best = min(rows, key=lambda row: row["best_value"].mean)
+    ties = overlapping(rows, "best_value", best)
+    verdict = f"The lowest mean validation MAE: **{best['title']}**" + (
+        f", but its range over seeds overlaps the {' and the '.join(ties)}'s: no clear winner between them."
+        if ties else ", and no other range overlaps it.")
+    fields = ["timesteps", "parameters", "best_value", "baseline_val", "test", "ratio_test", "seconds_per_epoch"]
+    return (summary_markdown(rows, fields) + f"\n\nMean (min–max) over {rows[0]['n']} seeds, "
+            f"{rows[0]['profile']} profile; the baseline is scored on each model's own windows. {verdict}")

@@ -5,7 +5,8 @@
 characters) as a space, and deletes ASCII punctuation before splitting on whitespace; `seqlib.review_texts.words`
 does the same in plain Python. `adapt_vectorizer` fits its vocabulary on the training
 texts only; `vectorize` turns a `review_texts.TextSplit` into the padded word ids that
-`seqlib.recipe.train_classifier` trains on; `end_to_end` puts the vectorizer in front of
+`seqlib.recipe.train_classifier` trains on, with the padding where the model's registry
+entry wants it (`padded`); `end_to_end` puts the vectorizer in front of
 a trained classifier, so that the saved model takes raw strings.
 """
 
@@ -17,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from seqlib import recipe, review_texts
+from seqlib import imdb, review_texts
 
 __all__ = [
     "standardize_review",
@@ -26,8 +27,7 @@ __all__ = [
     "adapt_vectorizer",
     "vectorize",
     "vectorized",
-    "padding_for",
-    "padded_for",
+    "padded",
     "end_to_end",
     "score_texts",
 ]
@@ -73,43 +73,40 @@ def adapt_vectorizer(vectorizer: keras.layers.TextVectorization, train_texts: li
     vectorizer.adapt(string_dataset(train_texts))
 
 
-def vectorize(vectorizer: keras.layers.TextVectorization, split: review_texts.TextSplit) -> recipe.Reviews:
+def vectorize(vectorizer: keras.layers.TextVectorization, split: review_texts.TextSplit) -> imdb.Reviews:
     """The split's texts as padded word ids, ready for `recipe.train_classifier`."""
 
     def ids(texts: list[str]) -> np.ndarray:
         batches = string_dataset(texts).map(vectorizer, num_parallel_calls=tf.data.AUTOTUNE)
         return np.concatenate(list(batches.as_numpy_iterator())).astype("int32")
 
-    return recipe.Reviews(
+    return imdb.Reviews(
         ids(split.train_texts), split.train_labels, ids(split.val_texts), split.val_labels,
-        ids(split.test_texts), split.test_labels, dataset=review_texts.TEXT_DATASET,
-        words_kept="first")
+        ids(split.test_texts), split.test_labels, dataset="imdb_text", words_kept="first")
 
 
 def vectorized(split: review_texts.TextSplit, max_tokens: int,
-               sequence_length: int) -> tuple[keras.layers.TextVectorization, recipe.Reviews]:
+               sequence_length: int) -> tuple[keras.layers.TextVectorization, imdb.Reviews]:
     """A vectorizer adapted on the split's training texts, and the split as its word ids."""
     vectorizer = make_vectorizer(max_tokens, sequence_length)
     adapt_vectorizer(vectorizer, split.train_texts)
     return vectorizer, vectorize(vectorizer, split)
 
 
-def padding_for(model: keras.Model) -> str:
-    """Where ``model`` should find the padding: ``"front"`` if it is recurrent, else ``"end"``.
+def padded(reviews: imdb.Reviews, side: str) -> imdb.Reviews:
+    """The reviews with their padding at the ``side`` a model's registry entry names.
 
-    The vectorizer pads at the end. A recurrent layer then reads hundreds of padding steps
-    after a short review, and its last state has forgotten the review; with the padding in
-    front, as chapter 1's
-    `pad_sequences` put it, the review comes last. A convnet read by global max pooling
-    does not care where the padding is.
+    The vectorizer pads at the ``"end"``. A recurrent layer then reads hundreds of padding
+    steps after a short review, and its last state has forgotten the review; with the
+    padding at the ``"front"``, as chapter 1's padding puts it, the review comes last. A
+    convnet read by global max pooling does not care where the padding is.
+
+    Raises:
+        ValueError: if ``side`` is neither ``"front"`` nor ``"end"``.
     """
-    recurrent = any(isinstance(layer, keras.layers.RNN) for layer in model.layers)
-    return "front" if recurrent else "end"
-
-
-def padded_for(model: keras.Model, reviews: recipe.Reviews) -> recipe.Reviews:
-    """The reviews with their padding where ``model`` should find it (see `padding_for`)."""
-    if padding_for(model) == "end":
+    if side not in ("front", "end"):
+        raise ValueError(f"`side` must be 'front' or 'end'. Received: side={side!r}")
+    if side == "end":
         return reviews
 
     def to_front(ids: np.ndarray) -> np.ndarray:

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import math
 import statistics
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import keras
 import tensorflow as tf
 
-from seqlib.models import ModelEntry
+import numpy as np
 
-__all__ = ["JIT_COMPILE", "set_seed", "compile_model", "EpochTimer", "FitResult", "fit_model",
-           "step_seconds", "seconds_per_batch"]
+from seqlib.registry import Model, get_model
+from seqlib.results import FitResult
+
+__all__ = ["JIT_COMPILE", "POLICIES", "set_seed", "compile_model", "EpochTimer", "fit_model",
+           "step_seconds", "seconds_per_batch", "time_models"]
 
 JIT_COMPILE = False
 """The compile policy of every training run: without XLA, for every model alike, so that
 their seconds compare. XLA helps some models on a CPU and slows others:
 ``python -m seqlib.experiments --timing`` and `benchmarks/bench_training.py` time both."""
+
+POLICIES = {"no_xla": False, "xla": True}
+"""The two compile policies every speed comparison times: name -> ``jit_compile``."""
 
 
 def set_seed(seed: int) -> None:
@@ -35,26 +40,21 @@ def set_seed(seed: int) -> None:
     keras.utils.set_random_seed(seed)
 
 
-def compile_model(model: keras.Model, entry: ModelEntry, jit_compile: bool = JIT_COMPILE) -> keras.Model:
-    """Compile a model the book's way for its registry entry.
+def compile_model(model: keras.Model, entry: Model, jit_compile: bool = JIT_COMPILE) -> keras.Model:
+    """Compile a model the book's way: RMSprop at its entry's rate, its entry's loss and metrics.
 
-    RMSprop at the entry's learning rate; mean absolute error for a forecaster, binary
-    cross-entropy with accuracy for an IMDB classifier.
+    Introduced in chapter 2 (the recipe's steps, shown once).
 
     Args:
         model: a model built by ``entry.build`` (or a variant of it).
-        entry: the model's `seqlib.models.REGISTRY` entry.
+        entry: the model's `seqlib.registry.MODELS` entry.
         jit_compile: XLA or not (`JIT_COMPILE` for every training run).
 
     Returns:
         The model itself, compiled.
     """
-    if entry.task == "imdb":
-        model.compile(optimizer=keras.optimizers.RMSprop(entry.learning_rate), loss="binary_crossentropy",
-                      metrics=["accuracy"], jit_compile=jit_compile)
-    else:
-        model.compile(optimizer=keras.optimizers.RMSprop(entry.learning_rate), loss="mae",
-                      jit_compile=jit_compile)
+    model.compile(optimizer=keras.optimizers.RMSprop(entry.learning_rate), loss=entry.policy.loss,
+                  metrics=list(entry.policy.metrics), jit_compile=jit_compile)
     return model
 
 
@@ -71,64 +71,6 @@ class EpochTimer(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         self.seconds.append(time.perf_counter() - self._start)
-
-
-@dataclasses.dataclass
-class FitResult:
-    """What a training run produced, as plain data.
-
-    Attributes:
-        history: metric name -> one value per epoch (Keras's ``History.history``).
-        epoch_seconds: wall-clock seconds of each epoch.
-        monitor: the validation metric used to pick the best epoch.
-        mode: ``"min"`` or ``"max"``: whether lower or higher ``monitor`` is better.
-        max_epochs: the epoch cap of the run (None: not recorded).
-        patience: the stopping rule's patience (None: no early stopping).
-    """
-
-    history: dict[str, list[float]]
-    epoch_seconds: list[float]
-    monitor: str
-    mode: str
-    max_epochs: int | None = None
-    patience: int | None = None
-
-    @property
-    def epochs(self) -> int:
-        """Number of epochs run."""
-        return len(self.epoch_seconds)
-
-    @property
-    def best_epoch(self) -> int:
-        """The 1-based epoch with the best ``monitor`` value."""
-        values = self.history[self.monitor]
-        best = min(values) if self.mode == "min" else max(values)
-        return values.index(best) + 1
-
-    @property
-    def best_value(self) -> float:
-        """The ``monitor`` value at ``best_epoch``."""
-        return self.history[self.monitor][self.best_epoch - 1]
-
-    @property
-    def stopped_early(self) -> bool:
-        """Whether the stopping rule ended the run before the epoch cap."""
-        return self.max_epochs is not None and self.epochs < self.max_epochs
-
-    @property
-    def seconds_per_epoch(self) -> float:
-        """Median wall-clock seconds per epoch (the first epoch includes tracing)."""
-        return statistics.median(self.epoch_seconds)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result with its derived values, ready for JSON."""
-        return {
-            **dataclasses.asdict(self),
-            "best_epoch": self.best_epoch,
-            "best_value": self.best_value,
-            "stopped_early": self.stopped_early,
-            "seconds_per_epoch": self.seconds_per_epoch,
-        }
 
 
 def fit_model(
@@ -251,3 +193,53 @@ def seconds_per_batch(model: keras.Model, samples: Any, targets: Any, repeats: i
         ValueError: if ``repeats`` is not a positive integer.
     """
     return step_seconds({"model": (model, samples, targets)}, rounds=1, repeats=repeats)["model"][0]
+
+
+def time_models(keys: Sequence[str], length: int, num_features: int | None = None, *, rounds: int = 3,
+                repeats: int = 10, policies: Sequence[str] = tuple(POLICIES),
+                batch_size: int = 128) -> dict[str, dict[str, list[float]]]:
+    """Time one training step of each model under each compile policy, side by side.
+
+    Every model of `seqlib.registry.MODELS` named reads batches of ``batch_size`` examples of
+    the same ``length`` (random word ids below its vocabulary, or random windows of
+    ``num_features`` columns), is built and compiled once per policy, and `step_seconds`
+    goes round all of them in this one process. Introduced in chapter 1; the runner's
+    ``--timing`` and chapters 1, 3, 4 and 6 call it.
+
+    Args:
+        keys: model keys.
+        length: words or timesteps per example, equal for all.
+        num_features: columns of a window (needed if a forecaster is named).
+        rounds, repeats: as in `step_seconds`.
+        policies: names of `POLICIES` to time.
+
+    Returns:
+        ``seconds[key][policy]``: the median seconds per step of each round.
+
+    Raises:
+        ValueError: for an unknown key or policy, or a forecaster without ``num_features``.
+    """
+    unknown = [name for name in policies if name not in POLICIES]
+    if unknown:
+        raise ValueError(f"Unknown compile policies {unknown}. Use some of {list(POLICIES)}.")
+    rng = np.random.default_rng(0)
+    candidates = {}
+    for key in keys:
+        entry = get_model(key)
+        if entry.windows:
+            if num_features is None:
+                raise ValueError(f"{key!r} reads windows: pass `num_features`, the columns of its series.")
+            width = num_features
+            samples = rng.normal(size=(batch_size, length, num_features)).astype("float32")
+            targets = rng.normal(size=(batch_size,)).astype("float32")
+        else:
+            width = entry.vocabulary
+            samples = rng.integers(1, width, size=(batch_size, length)).astype("int32")
+            targets = rng.integers(0, 2, size=(batch_size,)).astype("float32")
+        for policy in policies:
+            model = compile_model(entry.build(width, length), entry, jit_compile=POLICIES[policy])
+            candidates[key, policy] = (model, samples, targets)
+    seconds: dict[str, dict[str, list[float]]] = {}
+    for (key, policy), values in step_seconds(candidates, rounds=rounds, repeats=repeats).items():
+        seconds.setdefault(key, {})[policy] = values
+    return seconds

@@ -20,20 +20,24 @@ from typing import BinaryIO, TextIO
 
 import numpy as np
 
+from seqlib import windows
 from seqlib.fetch import DataFormatError, DataNotFoundError, fetch
+from seqlib.registry import WINDOWS, DATASETS
 
 __all__ = [
     "JENA_COLUMNS",
     "MERRA2_COLUMNS",
     "WEATHER_NAMES",
     "WeatherSeries",
+    "WeatherData",
+    "prepare_weather",
     "load_jena",
     "load_merra2",
     "load_weather",
     "parse_jena_csv",
 ]
 
-WEATHER_NAMES = ("jena", "merra2")
+WEATHER_NAMES = tuple(key for key, dataset in DATASETS.items() if dataset.inputs == WINDOWS)
 """The datasets `load_weather` knows, as accepted by its `name` and by `SEQLIB_WEATHER`."""
 
 JENA_COLUMNS = (
@@ -45,14 +49,14 @@ JENA_COLUMNS = (
 
 _JENA_ARCHIVE = "jena_climate_2009_2016.csv.zip"
 _JENA_CSV = "jena_climate_2009_2016.csv"
-_JENA_TITLE = "Jena climate 2009–2016 (Max Planck Institute for Biogeochemistry)"
+_JENA_TITLE = DATASETS["jena"].title
 
 _MERRA2_WHEEL = "brightwind-2.7.0-py3-none-any.whl"
 _MERRA2_MEMBER = "brightwind/demo_datasets/MERRA-2_{point}_2000-01-01_2017-06-30.csv"
 _MERRA2_POINTS = ("NE", "NW", "SE", "SW")
 _MERRA2_HEADER = ("DateTime", "WS50m_m/s", "WD50m_deg", "T2M_degC", "PS_hPa")
 _MERRA2_ROWS = 153_384
-_MERRA2_TITLE = "MERRA-2 hourly reanalysis, 4 grid points, 2000–2017 (offline stand-in for Jena)"
+_MERRA2_TITLE = DATASETS["merra2"].title
 
 MERRA2_COLUMNS = tuple(f"{point}_{name}" for point in _MERRA2_POINTS for name in _MERRA2_HEADER[1:])
 """The 16 numeric columns of the MERRA-2 stand-in: 4 variables at each of 4 grid points."""
@@ -117,6 +121,38 @@ class WeatherSeries:
 
     def _repr_markdown_(self) -> str:
         return "\n".join(f"- **{label}:** {text}" for label, text in self._summary())
+
+
+@dataclass(frozen=True)
+class WeatherData:
+    """A weather series ready for windows: split in time, normalised by its training rows.
+
+    Introduced in chapter 2 (`prepare_weather`).
+
+    Attributes:
+        series: the loaded series (title, key, period, target).
+        data: the normalised float32 values.
+        mean, std: the training rows' per-column statistics.
+        splits: the book's training, validation and test rows.
+    """
+
+    series: WeatherSeries
+    data: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    splits: windows.SplitRanges
+
+    @property
+    def target_std(self) -> float:
+        """The target's training std: a normalised MAE times this is in the target's units."""
+        return float(self.std[self.series.target_index])
+
+
+def prepare_weather(series: WeatherSeries) -> WeatherData:
+    """Split a series the book's way and normalise it with its training rows (chapter 2)."""
+    splits = windows.SplitRanges.book_split(series.num_rows)
+    data, mean, std = windows.normalise(series.values, splits.train)
+    return WeatherData(series, data, mean, std, splits)
 
 
 def load_weather(name: str | None = None, data_dir: str | os.PathLike | None = None) -> WeatherSeries:

@@ -4,7 +4,7 @@ import dataclasses
 
 import numpy as np
 
-from seqlib import config, recipe, weather
+from seqlib import config, imdb, weather
 
 TINY = dataclasses.replace(config.PROFILES["quick"], imdb_max_epochs=2, weather_max_epochs=2, patience=1,
                            steps_per_epoch=2, max_eval_batches=1, explorer_epochs=1, explorer_steps=2)
@@ -23,8 +23,8 @@ def tiny_series(rows: int = 2400) -> weather.WeatherSeries:
         period=np.timedelta64(1, "h"), source="tests", reason="tests")
 
 
-def tiny_reviews() -> recipe.Reviews:
+def tiny_reviews() -> imdb.Reviews:
     rng = np.random.default_rng(0)
     x = rng.integers(1, 10_000, size=(80, 50))
     y = (rng.random(80) < 0.5).astype("int64")
-    return recipe.Reviews(x[:48], y[:48], x[48:60], y[48:60], x[60:], y[60:])
+    return imdb.Reviews(x[:48], y[:48], x[48:60], y[48:60], x[60:], y[60:])

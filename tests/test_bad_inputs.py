@@ -224,7 +224,7 @@ def _conv_explorer_with_a_kernel_longer_than_the_window(scene: Scene) -> str:
 
     from seqlib import explorers, recipe
 
-    explorer = explorers.make_conv_explorer(recipe.prepare_weather(tiny_series()), TINY)
+    explorer = explorers.make_conv_explorer(weather.prepare_weather(tiny_series()), TINY)
     kernel, step, button = explorer.children[0].children
     kernel.value, step.value = 25, "12 hours"  # 10 days at a 12-hour step: 20 timesteps
     button.click()
@@ -239,7 +239,7 @@ def _imdb_explorer_with_a_kernel_longer_than_the_reviews(scene: Scene) -> str:
 
     reviews = np.random.default_rng(0).integers(1, 40, size=(20, 60))
     labels = np.arange(20) % 2
-    split = recipe.Reviews(reviews[:12], labels[:12], reviews[12:16], labels[12:16], reviews[16:], labels[16:])
+    split = imdb.Reviews(reviews[:12], labels[:12], reviews[12:16], labels[12:16], reviews[16:], labels[16:])
     explorer = explorers.make_imdb_explorer(split, TINY, kernel_sizes=(7, 25), maxlens=(20, 60))
     kernel, maxlen, button = explorer.children[0].children
     kernel.value, maxlen.value = 25, 20

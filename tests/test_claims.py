@@ -2,7 +2,7 @@
 
 import pytest
 
-from seqlib import claims, models, results
+from seqlib import claims, registry, results
 
 # ---------------------------------------------------------------------------------------------
 # The verdicts on the committed full-profile results (results/full/), per claim, dataset and
@@ -70,10 +70,10 @@ def test_claim_on_the_committed_results(committed, key):
 
 def test_committed_results_cover_every_model_over_at_least_three_seeds(committed):
     summary = results.summarise(results.load_results(profile=COMMITTED_PROFILE))
-    assert {row["model"] for row in summary} == set(models.REGISTRY)
+    assert {row["model"] for row in summary} == set(registry.MODELS)
     assert all(row["n"] >= 3 for row in summary), {row["model"]: row["seeds"] for row in summary}
     timed = {model for timing in results.load_timing(profile=COMMITTED_PROFILE) for model in timing["seconds"]}
-    assert timed == set(models.REGISTRY)
+    assert timed == set(registry.MODELS)
 
 
 def test_every_committed_verdict_has_an_expectation(committed):

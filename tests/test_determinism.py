@@ -20,8 +20,10 @@ import keras
 import numpy as np
 import pytest
 
-from seqlib import feed, models, recipe, training, windows
+from seqlib import feed, models, recipe, training, weather, windows
 from seqlib.windows import SplitRanges, WindowSpec
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 NUM_ROWS = 3000
 SPLITS = SplitRanges.book_split(NUM_ROWS)
@@ -59,7 +61,7 @@ def test_same_seed_same_metrics_another_seed_other_metrics(weather_like, build):
 def test_the_recipe_same_seed_same_record():
     from synthetic import TINY, tiny_series
 
-    data = recipe.prepare_weather(tiny_series())
+    data = weather.prepare_weather(tiny_series())
 
     def run() -> dict:
         record = recipe.train_forecaster("conv_forecaster", data, 3, TINY, time_step=False).record

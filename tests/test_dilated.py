@@ -1,19 +1,15 @@
 """Chapter 4: the dilated causal forecaster, the reach of a stack's output, the dilation explorer."""
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import ipywidgets as widgets
-import jupytext
 import keras
 import numpy as np
 import pytest
-from IPython.display import Markdown
 
-from seqlib import explorers, models, plots, results, tables
+from seqlib import explorers, models, plots, registry, results, tables
 from seqlib.receptive_field import Stage, dilated_geometry, reaching_positions, receptive_field, sequence_lengths
 
-CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "04_dilated_causal.md"
 
 
 def _convolutions(model):
@@ -203,32 +199,21 @@ def test_dilation_explorer_redraws_at_once_and_shows_bad_settings_as_messages():
 # The chapter's comparison cell, with and without results ----------------------------------
 
 
-def _comparison_cell() -> str:
-    cells = [cell.source for cell in jupytext.read(CHAPTER).cells if "results.load_results" in cell.source]
-    assert len(cells) == 1
-    return cells[0]
+def _forecaster_rows(folder):
+    forecasters = registry.models_reading(registry.WINDOWS)
+    return [row for row in results.summarise(results.load_results(folder, "full", order=forecasters))
+            if row["model"] in forecasters and row["dataset"] == "merra2"]
 
 
-def _run_comparison(monkeypatch, folder):
-    monkeypatch.setenv("SEQLIB_RESULTS_DIR", str(folder))
-    monkeypatch.delenv("SEQLIB_RESULTS_PROFILE", raising=False)
-    shown = []
-    namespace = {"results": results, "tables": tables, "models": models, "plots": plots,
-                 "Markdown": Markdown, "display": shown.append,
-                 "series": SimpleNamespace(key="merra2", title="MERRA-2 stand-in")}
-    exec(_comparison_cell(), namespace)
-    return shown
+def test_comparison_says_it_awaits_the_experiments_without_results(tmp_path):
+    text = tables.forecaster_comparison(_forecaster_rows(tmp_path), "MERRA-2 stand-in")
+    assert "No results yet for MERRA-2 stand-in" in text and "python -m seqlib.experiments" in text
 
 
-def test_comparison_cell_says_it_awaits_the_experiments_without_results(monkeypatch, tmp_path):
-    shown = _run_comparison(monkeypatch, tmp_path)
-    assert len(shown) == 1 and "python -m seqlib.experiments" in shown[0].data
-
-
-def test_comparison_cell_tabulates_and_plots_results(monkeypatch, tmp_path):
+def test_comparison_tabulates_results_with_a_verdict(tmp_path):
     for model, value, seconds in (("conv_forecaster", 0.35, 3.0), ("gru", 0.26, 30.0), ("dilated_causal", 0.28, 20.0)):
         for seed in (0, 1):
-            record = {"model": model, "title": models.get_entry(model).title, "seed": seed,
+            record = {"model": model, "title": registry.get_model(model).title, "seed": seed,
                       "profile": "full", "metric": "mae", "epoch_seconds": [1.0],
                       "dataset": {"key": "merra2", "title": "MERRA-2 stand-in"},
                       "best_value": value + seed / 100, "test": value, "baseline_val": 0.30, "baseline_test": 0.31,
@@ -237,9 +222,7 @@ def test_comparison_cell_tabulates_and_plots_results(monkeypatch, tmp_path):
             results.write_json_atomic(results.run_path(tmp_path, "full", model, "merra2", seed), record)
     other = dict(record, dataset={"key": "jena", "title": "Jena"})  # another dataset: left out
     results.write_json_atomic(results.run_path(tmp_path, "full", "conv_gru", "jena", 0), other)
-    shown = _run_comparison(monkeypatch, tmp_path)
-    table = next(item.data for item in shown if isinstance(item, Markdown))
+    table = tables.forecaster_comparison(_forecaster_rows(tmp_path), "MERRA-2 stand-in")
     assert "GRU" in table and "dilated causal" in table and "conv+GRU" not in table
     assert "0.265 (0.260–0.270)" in table and "lowest mean validation MAE: **GRU**" in table
     assert "no clear winner" not in table and "no other range overlaps it" in table
-    assert any(hasattr(item, "savefig") for item in shown)

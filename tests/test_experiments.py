@@ -5,8 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from seqlib import experiments, recipe, results, review_texts, weather
+from seqlib import experiments, recipe, registry, results, review_texts, weather
 from synthetic import TINY, tiny_series
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def test_the_runner_and_a_chapter_get_the_same_record(tmp_path, tiny_weather):
     # A chapter calls the recipe itself; the runner calls it for every seed: same numbers.
     experiments.run_experiments(["gru"], [1], TINY, tmp_path)
     stored = results.load_results(tmp_path, "quick")[0]
-    direct = recipe.train_forecaster("gru", recipe.prepare_weather(tiny_weather), 1, TINY, time_step=False).record
+    direct = recipe.train_forecaster("gru", weather.prepare_weather(tiny_weather), 1, TINY, time_step=False).record
     for field in ("history", "best_epoch", "best_value", "test", "baseline_val", "baseline_test", "parameters"):
         assert stored[field] == direct[field], field
 
@@ -64,7 +66,7 @@ def test_the_sweep_records_impossible_settings_and_resumes(tmp_path, tiny_weathe
 
 
 def test_timing_times_every_model_under_both_policies(tmp_path):
-    record = experiments.run_timing(["conv_forecaster", "gru"], {"key": "tiny", "title": "tiny"}, 3, 96, rounds=2)
+    record = experiments.run_timing(["conv_forecaster", "gru"], "merra2", 3, 96, rounds=2)
     json.dumps(record)
     assert record["kind"] == "timing" and record["timesteps"] == 96 and record["rounds"] == 2
     assert record["titles"] == {"conv_forecaster": "pure convnet", "gru": "GRU"}
@@ -84,7 +86,7 @@ def test_command_line(tmp_path, monkeypatch):
     assert options == {"sweep": True, "timing": False}
     experiments.main([])
     (model_keys, seeds, _, folder), options = calls[1]
-    assert (model_keys, seeds, folder, options) == (list(experiments.models.REGISTRY), [0, 1, 2], None,
+    assert (model_keys, seeds, folder, options) == (list(experiments.registry.MODELS), [0, 1, 2], None,
                                                     {"sweep": False, "timing": False})
     experiments.main(["--models", "--timing"])
     assert calls[2][0][0] == [] and calls[2][1]["timing"] is True

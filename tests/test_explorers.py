@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 from synthetic import TINY, tiny_series
 
-from seqlib import explorers, receptive_field, recipe
+from seqlib import explorers, imdb, receptive_field, static_explorers, weather
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 
 @pytest.fixture(scope="module")
@@ -11,7 +13,7 @@ def tiny_reviews():
     rng = np.random.default_rng(0)
     x = rng.integers(1, 40, size=(80, 60))
     y = ((x[:, -10:] < 10).sum(axis=1) > 2).astype("float32")  # a learnable pattern in the last words
-    return recipe.Reviews(x[:48], y[:48], x[48:64], y[48:64], x[64:], y[64:])
+    return imdb.Reviews(x[:48], y[:48], x[48:64], y[48:64], x[64:], y[64:])
 
 
 def test_imdb_trial_trains_with_the_requested_settings(tiny_reviews):
@@ -69,7 +71,7 @@ def test_conv_geometry_refuses_impossible_settings(step, kernel_size, message):
 
 @pytest.fixture(scope="module")
 def tiny_weather():
-    return recipe.prepare_weather(tiny_series())
+    return weather.prepare_weather(tiny_series())
 
 
 def test_forecaster_trial_plots_the_fit_against_the_baseline_on_the_same_windows(tiny_weather):
@@ -116,7 +118,7 @@ def _sweep_record(kernel_size, step, step_hours, error=None):
 def test_sweep_explorer_switches_precomputed_figures_in_the_browser():
     records = [_sweep_record(5, "1 hour", 1.0), _sweep_record(5, "12 hours", 12.0, error="kernel too long"),
                _sweep_record(3, "1 hour", 1.0)]  # (3, "12 hours") was not run
-    explorer = explorers.make_sweep_explorer(records)
+    explorer = static_explorers.make_sweep_explorer(records)
     (kernel, step), figures = explorer.children[0].children, explorer.children[1]
     assert kernel.options == (3, 5) and step.options == ("1 hour", "12 hours")  # steps in time order
     assert (kernel.value, step.value) == (5, "1 hour")
@@ -137,7 +139,7 @@ def test_sweep_explorer_switches_precomputed_figures_in_the_browser():
 
 def test_sweep_explorer_refuses_no_records_and_mixed_datasets():
     with pytest.raises(ValueError, match="--sweep"):
-        explorers.make_sweep_explorer([])
+        static_explorers.make_sweep_explorer([])
     other = {**_sweep_record(3, "1 hour", 1.0), "dataset": {"key": "other", "title": "other"}}
     with pytest.raises(ValueError, match="one dataset"):
-        explorers.make_sweep_explorer([_sweep_record(3, "1 hour", 1.0), other])
+        static_explorers.make_sweep_explorer([_sweep_record(3, "1 hour", 1.0), other])

@@ -3,6 +3,8 @@ import pytest
 
 from seqlib import models
 
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
+
 
 def test_imdb_convnet_has_the_books_parameter_count():
     model = models.build_imdb_convnet()

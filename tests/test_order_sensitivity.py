@@ -3,6 +3,8 @@ import pytest
 
 from seqlib.order_sensitivity import mae_with_shuffled_blocks, shuffle_blocks
 
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
+
 
 def test_shuffle_blocks_moves_whole_blocks_and_keeps_their_inside():
     samples = np.arange(2 * 12 * 1, dtype="float32").reshape(2, 12, 1)

@@ -6,31 +6,32 @@ import math
 import numpy as np
 import pytest
 
-from seqlib import feed, models, recipe
+from seqlib import feed, imdb, models, recipe, registry, weather
 
 from synthetic import TINY, tiny_reviews, tiny_series
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 
 @pytest.fixture(scope="module")
 def tiny_weather():
-    return recipe.prepare_weather(tiny_series())
+    return weather.prepare_weather(tiny_series())
 
 
 def test_every_forecaster_reads_the_chapters_windows():
     hourly, ten_minutes = np.timedelta64(1, "h"), np.timedelta64(10, "m")
-    assert models.get_entry("conv_forecaster").window_spec(hourly).timesteps == 240
-    assert models.get_entry("gru").window_spec(ten_minutes).step == 6
-    hybrid_hourly = models.get_entry("conv_gru").window_spec(hourly)  # no half-hour rows: 20 days at 1 hour
+    assert registry.get_model("conv_forecaster").window_spec(hourly).timesteps == 240
+    assert registry.get_model("gru").window_spec(ten_minutes).step == 6
+    hybrid_hourly = registry.get_model("conv_gru").window_spec(hourly)  # no half-hour rows: 20 days at 1 hour
     assert (hybrid_hourly.lookback, hybrid_hourly.step, hybrid_hourly.timesteps) == (480, 1, 480)
-    hybrid_jena = models.get_entry("conv_gru").window_spec(ten_minutes)  # 10 days at 30 minutes
+    hybrid_jena = registry.get_model("conv_gru").window_spec(ten_minutes)  # 10 days at 30 minutes
     assert (hybrid_jena.lookback, hybrid_jena.step, hybrid_jena.timesteps) == (1440, 3, 480)
-    for entry in models.REGISTRY.values():
-        if entry.task == "weather":
-            assert entry.window_spec(hourly).delay == 24  # 24 hours after the last reading, for all
-    with pytest.raises(ValueError, match="No window of the model 'imdb_convnet'"):
-        models.get_entry("imdb_convnet").window_spec(hourly)
+    for key in registry.models_reading(registry.WINDOWS):
+        assert registry.get_model(key).window_spec(hourly).delay == 24  # 24 hours after the last reading
+    with pytest.raises(ValueError, match="'imdb_convnet' reads word_ids, not windows"):
+        registry.get_model("imdb_convnet").window_spec(hourly)
     with pytest.raises(ValueError, match="Unknown model 'lstm'"):
-        models.get_entry("lstm")
+        registry.get_model("lstm")
 
 
 def test_train_forecaster_records_everything(tiny_weather):
@@ -46,18 +47,18 @@ def test_train_forecaster_records_everything(tiny_weather):
     assert record["stopped_early"] == (len(record["epoch_seconds"]) < 2)
     for field in ("best_value", "test", "baseline_val", "baseline_test", "seconds_per_epoch", "seconds_per_batch"):
         assert math.isfinite(record[field]) and record[field] > 0, field
-    assert record["timesteps"] == 240 and record["timing_timesteps"] == recipe.TIMING_TIMESTEPS
+    assert record["timesteps"] == 240 and record["timing_timesteps"] == registry.TIMING_TIMESTEPS
     assert record["parameters"] == run.model.count_params() == models.build_conv_forecaster(3, 240).count_params()
     assert "240 timesteps" in record["window"]
     # The model is left with its best epoch's weights: they score the best validation MAE.
-    spec = models.get_entry("conv_forecaster").window_spec(np.timedelta64(1, "h"))
+    spec = registry.get_model("conv_forecaster").window_spec(np.timedelta64(1, "h"))
     _, val, _ = feed.make_windows(tiny_weather.data, spec, tiny_weather.splits, 0, steps_per_epoch=2,
                                   max_eval_batches=1)
     assert run.model.evaluate(val.dataset(), verbose=0) == pytest.approx(record["best_value"], rel=1e-5)
 
 
 def test_train_forecaster_refuses_an_imdb_model(tiny_weather):
-    with pytest.raises(ValueError, match="'imdb_lstm' is not a forecaster"):
+    with pytest.raises(ValueError, match="'imdb_lstm' reads word_ids, not windows"):
         recipe.train_forecaster("imdb_lstm", tiny_weather, 0, TINY)
 
 
@@ -66,7 +67,7 @@ def test_train_classifier_uses_the_books_split():
     assert record["metric"] == "accuracy" and record["monitor"] == "val_accuracy" and record["mode"] == "max"
     assert "48 training and 12 validation reviews, 20 test reviews" in record["window"]
     assert 0 <= record["test"] <= 1 and record["baseline_test"] is None and record["seconds_per_batch"] > 0
-    assert record["dataset"] == recipe.IMDB_DATASET and record["parameters"] == 1_315_937
+    assert record["dataset"] == {"key": "imdb", "title": registry.get_dataset("imdb").title} and record["parameters"] == 1_315_937
     assert record["learning_rate"] == 1e-4 and record["timing_timesteps"] == 50
 
 
@@ -81,5 +82,5 @@ def test_the_lstm_is_section_6_2s():
 def test_train_classifier_refuses_a_bad_length():
     with pytest.raises(ValueError, match=r"`maxlen` must be an integer between 1 and 50. Received: maxlen=60"):
         recipe.train_classifier("imdb_convnet", tiny_reviews(), 0, TINY, maxlen=60)
-    with pytest.raises(ValueError, match="'gru' is not an IMDB classifier"):
+    with pytest.raises(ValueError, match="'gru' reads windows, not reviews"):
         recipe.train_classifier("gru", tiny_reviews(), 0, TINY)

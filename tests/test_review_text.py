@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from seqlib import models, recipe, review_explorer, review_reading, review_texts, text_model
+from seqlib import imdb, models, recipe, registry, review_explorer, review_reading, review_texts, text_model
 from seqlib.fetch import DataFormatError
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 TRICKY = [
     "Don't <BR />miss it<br/>really-great... (10/10)",
@@ -226,12 +228,15 @@ def test_the_static_selector_links_its_slider_to_the_pages(trained):
 
 def test_a_recurrent_model_gets_its_padding_in_front():
     ids = np.array([[5, 6, 7, 0, 0], [8, 0, 0, 0, 0], [1, 2, 3, 4, 5]])
-    reviews = recipe.Reviews(ids, np.zeros(3), ids[:1], np.zeros(1), ids[1:], np.zeros(2),
-                             dataset=review_texts.TEXT_DATASET, words_kept="first")
-    lstm = models.build_imdb_lstm(num_words=10, maxlen=5)
-    convnet = models.build_ngram_convnet(num_words=10, maxlen=5, kernel_size=2)
-    assert text_model.padding_for(lstm) == "front" and text_model.padding_for(convnet) == "end"
-    moved = text_model.padded_for(lstm, reviews)
+    reviews = imdb.Reviews(ids, np.zeros(3), ids[:1], np.zeros(1), ids[1:], np.zeros(2),
+                           dataset="imdb_text", words_kept="first")
+    recurrent = [key for key, entry in registry.MODELS.items()
+                 if entry.inputs == registry.TEXT and "LSTM" in entry.title]
+    assert recurrent and all(registry.get_model(key).padding == "front" for key in recurrent)
+    assert registry.get_model("text_ngram_convnet").padding == "end"
+    moved = text_model.padded(reviews, "front")
     np.testing.assert_array_equal(moved.x_train, [[0, 0, 5, 6, 7], [0, 0, 0, 0, 8], [1, 2, 3, 4, 5]])
     np.testing.assert_array_equal(moved.x_test, [[0, 0, 0, 0, 8], [1, 2, 3, 4, 5]])
-    assert text_model.padded_for(convnet, reviews) is reviews
+    assert text_model.padded(reviews, "end") is reviews
+    with pytest.raises(ValueError, match="`side` must be 'front' or 'end'. Received: side='left'"):
+        text_model.padded(reviews, "left")

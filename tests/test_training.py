@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from seqlib import plots, training
+from seqlib import plots, registry, training
+
+pytestmark = pytest.mark.slow  # trains models: `make test` runs it, `make check` does not
 
 
 def _tiny_regression(seed):
@@ -91,14 +93,14 @@ def test_seconds_per_batch_times_a_training_step():
 def test_compile_model_follows_the_registry_and_one_compile_policy():
     from seqlib import models
 
-    gru = training.compile_model(models.build_gru(3, 24), models.get_entry("gru"))
-    conv = training.compile_model(models.build_conv_forecaster(3, 120), models.get_entry("conv_forecaster"))
-    imdb = training.compile_model(models.build_imdb_convnet(num_words=50, maxlen=100), models.get_entry("imdb_convnet"))
+    gru = training.compile_model(models.build_gru(3, 24), registry.get_model("gru"))
+    conv = training.compile_model(models.build_conv_forecaster(3, 120), registry.get_model("conv_forecaster"))
+    imdb = training.compile_model(models.build_imdb_convnet(num_words=50, maxlen=100), registry.get_model("imdb_convnet"))
     assert gru.jit_compile is conv.jit_compile is imdb.jit_compile is training.JIT_COMPILE is False
     assert gru.loss == conv.loss == "mae" and imdb.loss == "binary_crossentropy"
     assert float(conv.optimizer.learning_rate) == pytest.approx(1e-3)
     assert float(imdb.optimizer.learning_rate) == pytest.approx(1e-4)
-    xla = training.compile_model(models.build_gru(3, 24), models.get_entry("gru"), jit_compile=True)
+    xla = training.compile_model(models.build_gru(3, 24), registry.get_model("gru"), jit_compile=True)
     assert xla.jit_compile is True
 
 

@@ -19,7 +19,7 @@ from steps import Steps
 
 pytestmark = pytest.mark.browser
 
-PRECOMPUTED_CALL = "explorers.make_sweep_explorer("
+PRECOMPUTED_CALL = "static_explorers.make_sweep_explorer("
 
 
 def _holds_links(page: str) -> bool:

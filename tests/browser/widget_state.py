@@ -1,6 +1,6 @@
 """What a page's embedded widget state says a precomputed explorer must show for each setting.
 
-A precomputed explorer (``seqlib.explorers.make_sweep_explorer``, DESIGN.md's "widgets that
+A precomputed explorer (``seqlib.static_explorers.make_sweep_explorer``, DESIGN.md's "widgets that
 work without a kernel") is a widget whose descendants are sliders and a tree of ``Stack``
 widgets, one tree level per slider: ``widgets.jslink`` ties the first slider's position (a
 SelectionSlider's ``index``) to the ``selected_index`` of the outermost Stack, the next
