@@ -28,6 +28,9 @@ __all__ = [
     "build_imdb_convnet",
     "build_imdb_lstm",
     "build_ngram_convnet",
+    "BagLogit",
+    "build_bag_of_ngrams",
+    "build_linear_forecaster",
     "CONV_HEADS",
     "build_conv_forecaster",
     "build_conv_gru",
@@ -133,6 +136,66 @@ def build_ngram_convnet(
     x = layers.Dropout(dropout)(x)
     outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
     return keras.Model(inputs, outputs, name="ngram_convnet")
+
+
+@keras.saving.register_keras_serializable(package="seqlib")
+class BagLogit(layers.Layer):
+    """The logit of a logistic regression on a review's bag of n-grams.
+
+    Given a review's n-gram ids (each present n-gram once, zeros for padding) and each
+    id's weight, it returns ``sum of the present n-grams' weights / sqrt(their number) + bias``:
+    a linear model on the review's binary bag of n-grams, normalised to unit length.
+    """
+
+    def build(self, input_shape: object) -> None:
+        self.bias = self.add_weight(shape=(1,), initializer="zeros", name="bias")
+
+    def call(self, ids: object, weights: object) -> object:
+        present = keras.ops.cast(keras.ops.not_equal(ids, 0), weights.dtype)
+        total = keras.ops.sum(weights[..., 0] * present, axis=-1, keepdims=True)
+        count = keras.ops.maximum(keras.ops.sum(present, axis=-1, keepdims=True), 1.0)
+        return total / keras.ops.sqrt(count) + self.bias
+
+
+def build_bag_of_ngrams(num_words: int, maxlen: int, l2: float = 0.0) -> keras.Model:
+    """The strongest simple model for reviews: logistic regression on a bag of words and bigrams.
+
+    Introduced in chapter 6. The input is a review's n-gram ids, each present n-gram once
+    (`seqlib.text_model.bags`); each id has one weight (an ``Embedding`` of width 1, with an
+    L2 penalty), and `BagLogit` adds up the weights of the n-grams present. Order is
+    ignored beyond the two words of a bigram: this is the linear model every network
+    on IMDB must beat.
+
+    Raises:
+        ValueError: if a size is not a positive integer or ``l2`` is negative.
+    """
+    _check_positive(num_words=num_words, maxlen=maxlen)
+    if not isinstance(l2, (int, float)) or l2 < 0:
+        raise ValueError(f"`l2` must be a number >= 0. Received: l2={l2!r}")
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="ngram_ids")
+    weights = layers.Embedding(num_words, 1, embeddings_regularizer=keras.regularizers.l2(l2),
+                               name="ngram_weights")(inputs)
+    logit = BagLogit(name="bag_logit")(inputs, weights)
+    outputs = layers.Activation("sigmoid", name="positive_probability")(logit)
+    return keras.Model(inputs, outputs, name="bag_of_ngrams")
+
+
+def build_linear_forecaster(num_features: int, timesteps: int | None = None) -> keras.Model:
+    """The strongest simple forecaster: one ``Dense`` layer on the flattened window.
+
+    Introduced in chapter 2. Every reading of the window has its own weight, so the model
+    knows when each reading was taken, and nothing is non-linear: the networks of the
+    book must beat it to earn their cost.
+
+    Raises:
+        ValueError: for non-positive sizes, or without ``timesteps``.
+    """
+    _check_positive(num_features=num_features, timesteps=timesteps)
+    if timesteps is None:
+        raise ValueError("The linear forecaster needs the window length: pass `timesteps`.")
+    inputs = keras.Input(shape=(timesteps, num_features), name="weather_window")
+    outputs = layers.Dense(1, name="temperature")(layers.Flatten()(inputs))
+    return keras.Model(inputs, outputs, name="linear")
 
 
 CONV_HEADS = ("global_max", "flatten")

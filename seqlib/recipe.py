@@ -81,7 +81,7 @@ def load_data(key: str, loaded: dict[tuple, Any] | None = None) -> Any:
     """
     entry = registry.get_model(key)
     loaded = {} if loaded is None else loaded
-    wanted = (entry.dataset, entry.vocabulary, entry.length, entry.padding)
+    wanted = (entry.dataset, entry.vocabulary, entry.length, entry.padding, entry.ngrams, entry.bag)
     if wanted in loaded:
         return loaded[wanted]
     if entry.inputs == registry.WINDOWS:
@@ -91,8 +91,8 @@ def load_data(key: str, loaded: dict[tuple, Any] | None = None) -> Any:
     else:
         if "texts" not in loaded:
             loaded["texts"] = review_texts.split_texts(review_texts.read_review_texts())
-        vectorized = text_model.vectorized(loaded["texts"], entry.vocabulary, entry.length)[1]
-        data = text_model.padded(vectorized, entry.padding)
+        vectorized = text_model.vectorized(loaded["texts"], entry.vocabulary, entry.length, entry.ngrams)[1]
+        data = text_model.bags(vectorized) if entry.bag else text_model.padded(vectorized, entry.padding)
     loaded[wanted] = data
     return data
 

@@ -143,6 +143,10 @@ class Model:
             words come last, as a recurrent layer needs) or ``"end"``.
         windows: for a forecaster, ``(lookback, step)`` durations to try in order; the
             first whose step is a whole number of rows of the series is used.
+        ngrams: for a raw-text model, 1 if its tokens are words, 2 if words and the pairs
+            of adjacent words.
+        bag: for a raw-text model, whether it reads each review's distinct tokens, once
+            each, in no order (a bag) instead of its tokens in order.
     """
 
     key: str
@@ -156,6 +160,8 @@ class Model:
     length: int | None = None
     padding: str | None = None
     windows: tuple[tuple[str, str], ...] = ()
+    ngrams: int = 1
+    bag: bool = False
 
     @property
     def inputs(self) -> str:
@@ -188,6 +194,11 @@ _REVIEWS = {"policy": CLASSIFIER, "length": 500}
 _FORECAST = {"dataset": "jena", "policy": FORECASTER, "learning_rate": 1e-3}
 
 MODELS: dict[str, Model] = {model.key: model for model in (
+    # The strongest simple model of each task comes first: every network stands beside it.
+    # Its vocabulary, penalty and rate were chosen on validation (benchmarks/select_linear.py).
+    Model("bag_of_bigrams", "bag of words and bigrams", "imdb_text",
+          "seqlib.models:build_bag_of_ngrams", 1e-2, "chapter 6", CLASSIFIER, vocabulary=50_000,
+          length=6_000, padding="end", ngrams=2, bag=True),
     Model("imdb_convnet", "IMDB convnet", "imdb", "seqlib.models:build_imdb_convnet", 1e-4, "chapter 1",
           vocabulary=10_000, padding="front", **_REVIEWS),
     Model("imdb_lstm", "IMDB LSTM (section 6.2)", "imdb", "seqlib.models:build_imdb_lstm", 1e-3,
@@ -199,6 +210,8 @@ MODELS: dict[str, Model] = {model.key: model for model in (
     # RMSprop at 1e-3 (ten times the book convnet's), chosen with its sizes on validation accuracy.
     Model("text_ngram_convnet", "n-gram convnet, raw text", "imdb_text", "seqlib.models:build_ngram_convnet",
           1e-3, "chapter 6", vocabulary=20_000, padding="end", **_REVIEWS),
+    Model("linear", "linear", "jena", "seqlib.models:build_linear_forecaster", 1e-4, "chapter 2",
+          FORECASTER, windows=(("5 days", "1 hour"),)),
     Model("conv_forecaster", "pure convnet", builder="seqlib.models:build_conv_forecaster",
           chapter="chapter 2", windows=_TEN_DAYS_HOURLY, **_FORECAST),
     Model("gru", "GRU", builder="seqlib.models:build_gru", chapter="chapter 3", windows=_TEN_DAYS_HOURLY,

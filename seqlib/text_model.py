@@ -28,6 +28,7 @@ __all__ = [
     "vectorize",
     "vectorized",
     "padded",
+    "bags",
     "end_to_end",
     "score_texts",
 ]
@@ -44,21 +45,24 @@ def standardize_review(texts: tf.Tensor) -> tf.Tensor:
     return tf.strings.regex_replace(texts, review_texts.PUNCTUATION, "")
 
 
-def make_vectorizer(max_tokens: int, sequence_length: int) -> keras.layers.TextVectorization:
+def make_vectorizer(max_tokens: int, sequence_length: int, ngrams: int = 1) -> keras.layers.TextVectorization:
     """A vectorizer of at most ``max_tokens`` ids (0 pads, 1 is out of vocabulary).
 
-    It keeps the *first* ``sequence_length`` words of a review and pads shorter ones with
+    It keeps the *first* ``sequence_length`` tokens of a review and pads shorter ones with
     zeros at the end (chapter 1's `pad_sequences` kept the last words, padding in front).
+    With ``ngrams=2`` the tokens are the review's words, then its pairs of adjacent words.
 
     Raises:
         ValueError: if a size is not an integer >= 3 (for max_tokens) or >= 1.
     """
-    for name, value, minimum in (("max_tokens", max_tokens, 3), ("sequence_length", sequence_length, 1)):
+    for name, value, minimum in (("max_tokens", max_tokens, 3), ("sequence_length", sequence_length, 1),
+                                 ("ngrams", ngrams, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
     return keras.layers.TextVectorization(
         max_tokens=max_tokens, standardize=standardize_review, split="whitespace",
-        output_mode="int", output_sequence_length=sequence_length, name="vectorizer")
+        ngrams=ngrams if ngrams > 1 else None, output_mode="int", output_sequence_length=sequence_length,
+        name="vectorizer")
 
 
 def string_dataset(texts: list[str], labels: np.ndarray | None = None) -> tf.data.Dataset:
@@ -85,10 +89,10 @@ def vectorize(vectorizer: keras.layers.TextVectorization, split: review_texts.Te
         ids(split.test_texts), split.test_labels, dataset="imdb_text", words_kept="first")
 
 
-def vectorized(split: review_texts.TextSplit, max_tokens: int,
-               sequence_length: int) -> tuple[keras.layers.TextVectorization, imdb.Reviews]:
-    """A vectorizer adapted on the split's training texts, and the split as its word ids."""
-    vectorizer = make_vectorizer(max_tokens, sequence_length)
+def vectorized(split: review_texts.TextSplit, max_tokens: int, sequence_length: int,
+               ngrams: int = 1) -> tuple[keras.layers.TextVectorization, imdb.Reviews]:
+    """A vectorizer adapted on the split's training texts, and the split as its token ids."""
+    vectorizer = make_vectorizer(max_tokens, sequence_length, ngrams)
     adapt_vectorizer(vectorizer, split.train_texts)
     return vectorizer, vectorize(vectorizer, split)
 
@@ -118,6 +122,25 @@ def padded(reviews: imdb.Reviews, side: str) -> imdb.Reviews:
 
     return dataclasses.replace(reviews, x_train=to_front(reviews.x_train), x_val=to_front(reviews.x_val),
                                x_test=to_front(reviews.x_test))
+
+
+def bags(reviews: imdb.Reviews) -> imdb.Reviews:
+    """Each review's distinct token ids, once each, in increasing order: its bag.
+
+    The bags are padded with zeros at the end to the longest bag of the three splits.
+    Introduced in chapter 6, for `seqlib.models.build_bag_of_ngrams`.
+    """
+    splits = ("x_train", "x_val", "x_test")
+    distinct = {name: [np.unique(row[row > 0]) for row in getattr(reviews, name)] for name in splits}
+    width = max(len(bag) for rows in distinct.values() for bag in rows)
+
+    def packed(rows: list[np.ndarray]) -> np.ndarray:
+        array = np.zeros((len(rows), width), dtype=reviews.x_train.dtype)
+        for index, bag in enumerate(rows):
+            array[index, :len(bag)] = bag
+        return array
+
+    return dataclasses.replace(reviews, **{name: packed(rows) for name, rows in distinct.items()})
 
 
 def end_to_end(vectorizer: keras.layers.TextVectorization, classifier: keras.Model,

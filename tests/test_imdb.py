@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from seqlib.fetch import DataFormatError, DataNotFoundError
+from seqlib import imdb
 from seqlib.imdb import decode_review, load_imdb, load_word_index
 
 
@@ -162,3 +163,14 @@ def test_not_a_zip(tmp_path):
     (tmp_path / "imdb.npz").write_text("<html>Not Found</html>")
     with pytest.raises(DataFormatError, match="cannot be read as an .npz archive"):
         load_imdb(data_dir=tmp_path)
+
+
+def test_pad_front_is_keras_pad_sequences_with_its_defaults():
+    # Each row keeps a review's last words, zeros in front; the short, empty and long reviews too.
+    import keras
+
+    reviews = [[], [7], [1, 2, 3, 4, 5], list(range(1, 11)), list(range(1, 12)), list(range(3, 33))]
+    expected = keras.utils.pad_sequences(reviews, maxlen=10)
+    np.testing.assert_array_equal(imdb.pad_front(reviews, 10), expected)
+    assert imdb.pad_front(reviews, 10).dtype == expected.dtype == np.int32
+    np.testing.assert_array_equal(imdb.pad_front([[1, 2, 3]], 5), [[0, 0, 1, 2, 3]])  # read as arithmetic

@@ -64,3 +64,28 @@ def test_imdb_convnet_outputs_probabilities():
     model.train_on_batch(x, np.array([0, 1, 0, 1]))
     p = model.predict(x, verbose=0)
     assert p.shape == (4, 1) and np.all((p > 0) & (p < 1))
+
+
+def test_the_linear_forecaster_is_one_weight_per_reading():
+    model = models.build_linear_forecaster(16, 240)
+    assert model.count_params() == 240 * 16 + 1
+    window = np.zeros((1, 240, 16), dtype="float32")
+    window[0, 239, 2] = 1.0  # one reading: the output is its weight plus the bias
+    kernel, bias = model.get_layer("temperature").get_weights()
+    np.testing.assert_allclose(model.predict(window, verbose=0)[0, 0], kernel[239 * 16 + 2, 0] + bias[0],
+                               rtol=1e-6)
+    with pytest.raises(ValueError, match="needs the window length"):
+        models.build_linear_forecaster(16)
+
+
+def test_the_bag_of_ngrams_adds_the_weights_of_what_a_review_holds():
+    model = models.build_bag_of_ngrams(num_words=10, maxlen=5)
+    weights = np.arange(10, dtype="float32")[:, None] / 10  # id i weighs i / 10
+    model.get_layer("ngram_weights").set_weights([weights])
+    model.get_layer("bag_logit").set_weights([np.array([0.5], dtype="float32")])
+    bag = np.array([[3, 4, 9, 0, 0]])  # three n-grams present, two padding positions
+    logit = (0.3 + 0.4 + 0.9) / np.sqrt(3) + 0.5
+    np.testing.assert_allclose(model.predict(bag, verbose=0)[0, 0], 1 / (1 + np.exp(-logit)), rtol=1e-5)
+    assert model.count_params() == 10 + 1
+    with pytest.raises(ValueError, match="`l2` must be a number >= 0"):
+        models.build_bag_of_ngrams(10, 5, l2=-1.0)

@@ -59,7 +59,8 @@ def test_unknown_keys_and_bad_names_say_what_is_known():
 
 
 def test_models_reading_follows_the_registry_order():
-    assert registry.models_reading(registry.WINDOWS) == ["conv_forecaster", "gru", "conv_gru", "dilated_causal"]
+    assert registry.models_reading(registry.WINDOWS) == ["linear", "conv_forecaster", "gru", "conv_gru",
+                                                         "dilated_causal"]
     assert registry.models_reading(registry.WORD_IDS) == ["imdb_convnet", "imdb_lstm"]
 
 
@@ -70,3 +71,11 @@ def test_no_code_branches_on_a_task_or_a_model_name_outside_the_registry():
             if "task ==" in line or ".task in" in line or ".text_vectorizer" in line:
                 switches.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not switches, "\n".join(switches)
+
+
+def test_the_strongest_simple_model_of_each_task_is_registered():
+    # Every model stands beside a linear model of its task, trained by the same recipe.
+    bag, linear = registry.get_model("bag_of_bigrams"), registry.get_model("linear")
+    assert bag.inputs == registry.TEXT and bag.bag and bag.ngrams == 2
+    assert linear.inputs == registry.WINDOWS and linear.windows == (("5 days", "1 hour"),)
+    assert list(registry.MODELS)[0] == "bag_of_bigrams"

@@ -240,3 +240,12 @@ def test_a_recurrent_model_gets_its_padding_in_front():
     assert text_model.padded(reviews, "end") is reviews
     with pytest.raises(ValueError, match="`side` must be 'front' or 'end'. Received: side='left'"):
         text_model.padded(reviews, "left")
+
+
+def test_a_bag_holds_each_distinct_token_once_in_order():
+    ids = np.array([[5, 3, 5, 0, 0], [8, 8, 8, 8, 0], [1, 2, 3, 4, 2]])
+    reviews = imdb.Reviews(ids, np.zeros(3), ids[:1], np.zeros(1), ids[1:], np.zeros(2),
+                           dataset="imdb_text", words_kept="first")
+    bagged = text_model.bags(reviews)
+    np.testing.assert_array_equal(bagged.x_train, [[3, 5, 0, 0], [8, 0, 0, 0], [1, 2, 3, 4]])
+    np.testing.assert_array_equal(bagged.x_val, [[3, 5, 0, 0]])  # padded to the longest bag of all
