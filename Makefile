@@ -56,7 +56,7 @@ stale: $(STAMP)
 	@$(BIN)/python -m tools.stale
 
 notebooks: doctor $(STAMP)
-	$(BIN)/python -m tools.notebooks $(if $(filter 1 yes,$(FORCE)),--force) $(CHAPTERS)
+	$(BIN)/python -m tools.notebooks $(if $(filter 1 yes,$(FORCE)),--force) $(if $(RESULTS_DIR),--results-dir $(RESULTS_DIR)) $(CHAPTERS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q

@@ -1,11 +1,15 @@
 """Tests of the Sphinx extensions on a tiny book, built by `jupyter-book build -W -n` (seconds).
 
 Its one chapter's committed output is text that executing the cell would not print, so the
-page shows whether the build used the committed notebook or executed the chapter.
+page shows whether the build used the committed notebook or executed the chapter. A chapter
+that is stale, has no committed outputs or a broken notebook, or a seqlib module that does not
+parse, stops the build in one line naming the fix: the build never executes a chapter itself.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,14 +109,57 @@ def test_a_cached_rebuild_shows_new_committed_outputs(book):
     assert "from a newer run" in _page(book)
 
 
-def test_stale_outputs_stop_the_build_in_one_line(book):
-    chapter = book / "chapters" / "demo.md"
-    chapter.write_text(chapter.read_text().replace('print("executed now")', 'print("changed")'))
+def _record(book: Path) -> None:
+    chapter = Chapter("chapters/demo", book)
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    notebook.metadata[KEY] = make_record(
+        present_fingerprint(chapter), outputs=outputs_digest(notebook), profile="full",
+        datasets=["Jena climate [jena]"], started="2026-01-02T03:04:05+00:00", wall_seconds=75,
+        environment=results.environment())
+    nbformat.write(notebook, chapter.notebook)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text().replace(old, new))
+
+
+def _syntax_error(book: Path) -> None:
+    """The chapter uses seqlib, whose `windows.py` then gets a syntax error on line 1."""
+    shutil.copytree(ROOT / "seqlib", book / "seqlib", ignore=shutil.ignore_patterns("__pycache__"))
+    _edit(book / "chapters" / "demo.md", "print(", "from seqlib import windows\nprint(")
+    _commit_output(book, "from the committed run\n")
+    _record(book)
+    windows = book / "seqlib" / "windows.py"
+    windows.write_text("x = = 1\n" + windows.read_text())
+
+
+RESTORE = ("`git checkout -- chapters/demo.ipynb` restores it, or `make notebooks CHAPTERS=demo` "
+           "makes it again")
+
+
+@pytest.mark.parametrize("prepare, line", [
+    (lambda book: _edit(book / "chapters" / "demo.md", "executed now", "changed"),
+     'stale committed outputs (demo: code cell 1 changed: print("changed")): '
+     'run `make notebooks CHAPTERS="demo"` first'),
+    (lambda book: (book / "chapters" / "demo.ipynb").unlink(),
+     "stale committed outputs (demo: no committed outputs: chapters/demo.ipynb is missing): "
+     'run `make notebooks CHAPTERS="demo"` first'),
+    (lambda book: _edit(book / "chapters" / "demo.ipynb", '"cells"', '"cells'),
+     r"chapters/demo.ipynb is not a valid notebook (Invalid control character at: line 2): "
+     + RESTORE),
+    (_syntax_error, "seqlib/windows.py, line 1: invalid syntax"),
+    (lambda book: _edit(book / "_config.yml", "notebooks: cache", "notebooks: auto"),
+     "execute_notebooks is 'auto' in _config.yml: set it to cache, so that the book shows the "
+     "committed outputs and executes nothing"),
+], ids=["stale", "no committed outputs", "broken notebook", "seqlib syntax error",
+        "execution by MyST-NB"])
+def test_the_build_stops_in_one_line_and_executes_nothing(book, prepare, line):
+    prepare(book)
     built = _build(book)
     assert built.returncode == 1
-    assert built.stderr.strip().splitlines() == [
-        'jupyter-book build: stale committed outputs (demo: code cell 1 changed: print("changed")'
-        "): run `make book`, which executes them first"]
+    assert built.stderr.strip().splitlines() == [f"jupyter-book build: {line}"]
+    assert not (book / "_build" / "html" / "chapters" / "demo.html").exists()
+    assert not re.search(r"execut(ing|ed) (notebook|chapters/demo)", built.stdout, re.I)
 
 
 def test_missing_offline_javascript_stops_the_build_in_one_line(book):
@@ -125,13 +172,7 @@ def test_missing_offline_javascript_stops_the_build_in_one_line(book):
 
 
 def test_pages_show_the_recorded_provenance(book):
-    chapter = Chapter("chapters/demo", book)
-    notebook = nbformat.read(chapter.notebook, as_version=4)
-    notebook.metadata[KEY] = make_record(
-        present_fingerprint(chapter), outputs=outputs_digest(notebook), profile="full",
-        datasets=["Jena climate [jena]"], started="2026-01-02T03:04:05+00:00", wall_seconds=75,
-        environment=results.environment())
-    nbformat.write(notebook, chapter.notebook)
+    _record(book)
     built = _build(book)
     assert built.returncode == 0, built.stderr
     note = "These outputs were made on 2026-01-02 in the full profile, on Jena climate"

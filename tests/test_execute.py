@@ -1,11 +1,15 @@
 """Tests of tools.execute on a throwaway chapter: a real kernel, the quick profile, seconds each.
 
-A run writes both files of the pair with the provenance record; a failing cell, an interrupt
-or an edit made while the chapter runs leaves both files exactly as they were.
+A run writes both files of the pair with the provenance record (and the result records the
+chapter read); a missing or broken `.ipynb` is made from the `.md`; the kernel reads the
+committed records whatever the caller's environment says; a failing cell, an interrupt or an
+edit made while the chapter runs leaves both files exactly as they were.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import jupytext
@@ -14,7 +18,10 @@ import pytest
 
 from tools.chapters import Chapter
 from tools.execute import ChapterFailed, execute
+from tools.fingerprint import digest
 from tools.provenance import KEY, freshness
+
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
@@ -111,3 +118,58 @@ def test_an_edit_made_while_it_runs_is_kept(tmp_path):
         execute(chapter, progress=edit, profile="quick")
     assert chapter.markdown.read_text().endswith("An author's edit.\n")
     assert chapter.notebook.read_bytes() == notebook_before
+
+
+@pytest.mark.parametrize("damage", [lambda path: path.unlink(),
+                                    lambda path: path.write_text(path.read_text()[:200])],
+                         ids=["missing", "cut in the middle"])
+def test_a_missing_or_broken_notebook_is_made_from_the_md(tmp_path, damage):
+    chapter = _chapter(tmp_path, CELLS)
+    damage(chapter.notebook)
+    record = execute(chapter, progress=lambda line: None, profile="quick")
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    assert notebook.metadata[KEY] == record and notebook.cells[3].outputs[0]["text"] == "quick 2\n"
+    assert chapter.notebook.stat().st_mode & 0o644 == 0o644
+
+
+ENVIRONMENT_CELL = ("import os\n"
+                    "print(os.environ['SEQLIB_RESULTS_DIR'], os.environ['SEQLIB_RESULTS_PROFILE'])")
+
+
+@pytest.mark.parametrize("asked", [None, "elsewhere"], ids=["committed", "named"])
+def test_the_kernel_reads_the_records_of_the_book_whatever_the_environment(tmp_path, monkeypatch,
+                                                                         asked):
+    monkeypatch.setenv("SEQLIB_RESULTS_DIR", "/from/the/shell")
+    monkeypatch.setenv("SEQLIB_RESULTS_PROFILE", "quick")
+    chapter = _chapter(tmp_path, [ENVIRONMENT_CELL])
+    folder = tmp_path / (asked or "results")
+    execute(chapter, progress=lambda line: None, profile="quick",
+            results_dir=folder if asked else None)
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    assert notebook.cells[1].outputs[0]["text"] == f"{folder} full\n"
+
+
+def test_a_chapter_that_reads_the_records_records_them(tmp_path):
+    shutil.copytree(ROOT / "seqlib", tmp_path / "seqlib",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "results" / "full").mkdir(parents=True)
+    run = json.dumps({"model": "m", "dataset": {"key": "d"}, "seed": 0})
+    (tmp_path / "results" / "full" / "m-d-seed0.json").write_text(run)
+    chapter = _chapter(tmp_path, ["from seqlib import results\nprint(len(results.load_results()))"])
+    record = execute(chapter, progress=lambda line: None, profile="quick")
+    notebook = nbformat.read(chapter.notebook, as_version=4)
+    assert notebook.cells[1].outputs[0]["text"] == "1\n"
+    assert record["results"] == {"folder": "results/full", "files": {"m-d-seed0.json": digest(run)}}
+    (tmp_path / "results" / "full" / "m-d-seed0.json").write_text(run.replace("0}", "1}"))
+    assert "results/full changed: m-d-seed0.json" in freshness(chapter).reasons
+
+
+def test_a_dead_kernel_is_named_with_what_it_wrote_and_nothing_is_written(tmp_path):
+    crash = "import os\nos.write(2, b'F tensorflow/core: Check failed\\n')\nos._exit(134)"
+    chapter = _chapter(tmp_path, [CELLS[0], crash])
+    before = _files(chapter)
+    with pytest.raises(ChapterFailed) as failure:
+        execute(chapter, progress=lambda line: None, profile="quick")
+    assert str(failure.value) == ("chapters/demo failed in code cell 2 of 2 (line 29 of demo.md): "
+                                  "Kernel died (its log: F tensorflow/core: Check failed)")
+    assert _files(chapter) == before

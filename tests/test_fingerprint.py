@@ -1,4 +1,11 @@
-"""Tests of tools.fingerprint on a small package: what counts as a change of code, what does not."""
+"""Tests of tools.fingerprint on a tiny package: which definitions a chapter reaches, and which
+changes to them count.
+
+The package is called `seqlib`, as the book's, and lives in the test's folder. A chapter whose
+one cell prints ``tables.a(...)`` reaches `a` and what `a` uses (a helper, a constant, an
+imported name, a class and a function of another module), and nothing else: a change
+anywhere else leaves its fingerprint as it was.
+"""
 
 from __future__ import annotations
 
@@ -8,98 +15,198 @@ from pathlib import Path
 
 import pytest
 
-from tools.fingerprint import as_python, code_digest, fingerprint, reached_modules
+from tools.definitions import SourceError
+from tools.fingerprint import as_python, fingerprint
+from tools.provenance import definition_changes
 
 ROOT = Path(__file__).resolve().parents[1]
 
-MODULE = '''"""Module docstring."""
+TABLES = '''"""Tables."""
 
-import os
+import math
+
+from seqlib import helpers
+from seqlib.helpers import Row
+
+WIDTH = 3
+"""How wide a column is."""
 
 
-def scale(value):
-    """Docstring of scale."""
-    return value * 2  # a comment
+def _pad(text):
+    return text.ljust(WIDTH)
 
 
-class Window:
-    """Docstring of Window."""
+def a(values):
+    """Docstring of a."""
+    row = Row(values)
+    return _pad(helpers.joined(row.cells)) + str(math.pi)
 
-    size = 3
+
+def b(values):
+    return "|".join(values)  # a comment
 '''
+HELPERS = '''"""Helpers."""
+
+
+class Row:
+    """A row."""
+
+    def __init__(self, cells):
+        self.cells = cells
+
+
+def joined(cells):
+    return ", ".join(cells)
+
+
+def unused():
+    return 1
+'''
+CELL = "from seqlib import tables\nprint(tables.a(['x']))"
+REACHED = ["seqlib/__init__.py", "seqlib/helpers.py", "seqlib/helpers.py:Row",
+           "seqlib/helpers.py:joined", "seqlib/tables.py", "seqlib/tables.py:WIDTH",
+           "seqlib/tables.py:_pad", "seqlib/tables.py:a", "seqlib/tables.py:math"]
 
 
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    """`pkg`: a imports b absolutely, b imports c relatively, c imports nothing of pkg."""
-    root = tmp_path / "pkg"
+    root = tmp_path / "seqlib"
     root.mkdir()
     (root / "__init__.py").write_text('"""The package."""\n')
-    (root / "a.py").write_text("from pkg import b\n")
-    (root / "b.py").write_text("from .c import helper\n")
-    (root / "c.py").write_text("def helper():\n    import json\n    return json\n")
-    (root / "unused.py").write_text("x = 1\n")
+    (root / "tables.py").write_text(TABLES)
+    (root / "helpers.py").write_text(HELPERS)
     return root
 
 
-@pytest.mark.parametrize("edit", [
-    lambda s: s.replace('"""Module docstring."""', '"""Another docstring, longer."""'),
-    lambda s: s.replace('"""Docstring of scale."""', '"""Doubles.\n\n    Args: value.\n    """'),
-    lambda s: s.replace("# a comment", "# another comment"),
-    lambda s: s.replace("import os\n", "import os  # the os\n\n\n"),
-], ids=["module docstring", "function docstring", "comment", "blank lines"])
-def test_docstrings_comments_and_layout_do_not_change_the_digest(edit):
-    assert code_digest(edit(MODULE)) == code_digest(MODULE)
+def _reached(package: Path, cell: str = CELL) -> list[str]:
+    return list(fingerprint([cell], package).definitions)
 
 
-@pytest.mark.parametrize("edit", [
-    lambda s: s.replace("value * 2", "value * 3"),
-    lambda s: s.replace("size = 3", "size = 3\n    step = 1"),
-    lambda s: s + "LIMIT = 1\n",
-    lambda s: s.replace('"""Docstring of Window."""', '"""Docstring of Window."""\n    x = "doc"'),
-], ids=["constant", "class attribute", "appended line", "string after the docstring"])
-def test_a_code_change_changes_the_digest(edit):
-    assert code_digest(edit(MODULE)) != code_digest(MODULE)
+def _edit(package: Path, module: str, old: str, new: str) -> None:
+    path = package / f"{module}.py"
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def test_a_chapter_reaches_what_it_uses_and_what_that_uses(package):
+    assert _reached(package) == REACHED  # neither tables.b nor helpers.unused
+
+
+@pytest.mark.parametrize("cell", [
+    "from seqlib.tables import a\na(['x'])",
+    "import seqlib.tables as t\nt.a(['x'])",
+    "import seqlib.tables\nseqlib.tables.a(['x'])",
+    "from seqlib import tables as t\nt.a(['x'])",
+    "def show():\n    from seqlib import tables\n    return tables.a(['x'])\n",
+], ids=["from-module-import-name", "import-as", "import-dotted", "from-package-import-as",
+        "import-in-a-function"])
+def test_every_import_form_reaches_the_same(package, cell):
+    assert _reached(package, cell) == REACHED
+
+
+@pytest.mark.parametrize("module, old, new", [
+    ("tables", "return \"|\".join(values)", "return \"/\".join(values)"),
+    ("helpers", "return 1", "return 2"),
+    ("tables", '"""Docstring of a."""', '"""Says more.\n\n    Returns: a string.\n    """'),
+    ("tables", '"""How wide a column is."""', '"""How wide, in characters."""'),
+    ("tables", "# a comment", "# another comment"),
+    ("helpers", "def joined", "\n\ndef joined"),
+    ("helpers", "def unused", 'if __name__ == "__main__":\n    print(1)\n\n\ndef unused'),
+], ids=["tables.b", "helpers.unused", "docstring", "attribute docstring", "comment",
+        "blank lines", "main block"])
+def test_a_change_to_what_it_does_not_use_changes_nothing(package, module, old, new):
+    before = fingerprint([CELL], package)
+    _edit(package, module, old, new)
+    assert fingerprint([CELL], package) == before
+
+
+@pytest.mark.parametrize("module, old, new, reason", [
+    ("tables", "text.ljust(WIDTH)", "text.rjust(WIDTH)", "seqlib/tables.py: _pad changed"),
+    ("tables", "WIDTH = 3", "WIDTH = 4", "seqlib/tables.py: WIDTH changed"),
+    ("tables", "import math", "import cmath as math", "seqlib/tables.py: math changed"),
+    ("helpers", "self.cells = cells", "self.cells = list(cells)", "seqlib/helpers.py: Row changed"),
+    ("helpers", '", ".join(cells)', '"; ".join(cells)', "seqlib/helpers.py: joined changed"),
+    ("helpers", "class Row", "print('imported')\n\n\nclass Row",
+     "seqlib/helpers.py: module-level code changed"),
+    ("tables", "+ str(math.pi)", "+ b(['y'])", "seqlib/tables.py: a changed"),
+], ids=["a helper a calls", "a constant a reads", "a name a imports", "a class a instantiates",
+        "a function of another module a calls", "code run on import", "a itself"])
+def test_a_change_to_what_it_uses_is_named(package, module, old, new, reason):
+    before = fingerprint([CELL], package)
+    _edit(package, module, old, new)
+    after = fingerprint([CELL], package)
+    assert after.value != before.value
+    assert definition_changes(before.definitions, after.definitions)[0] == reason
+
+
+def test_definitions_taken_up_or_dropped_are_named(package):
+    before = fingerprint([CELL], package)
+    _edit(package, "tables", "+ str(math.pi)", "+ b(['y'])")
+    changes = definition_changes(before.definitions, fingerprint([CELL], package).definitions)
+    assert changes == ["seqlib/tables.py: a changed", "seqlib/tables.py: b now used",
+                       "seqlib/tables.py: math no longer used"]
+
+
+@pytest.mark.parametrize("cell", [
+    "from seqlib import tables\ngetattr(tables, 'a')(['x'])",
+    "from seqlib import tables\ntables.made_at_run_time(['x'])",
+    "from seqlib.tables import *\na(['x'])",
+], ids=["module used as a value", "name the module does not define", "star import"])
+def test_where_the_reading_stops_the_whole_module_counts(package, cell):
+    reached = _reached(package, cell)
+    assert {"seqlib/tables.py:a", "seqlib/tables.py:b"} <= set(reached)
+    assert "seqlib/helpers.py:unused" not in reached
+
+
+def test_globals_in_a_definition_bring_its_whole_module(package):
+    _edit(package, "helpers", "return \", \".join(cells)", "return globals()['unused']()")
+    assert "seqlib/helpers.py:unused" in _reached(package)
+
+
+def test_a_registering_decorator_brings_its_definition_with_the_module(package):
+    _edit(package, "helpers", "def unused",
+          "@keras.saving.register_keras_serializable()\ndef unused")
+    assert "seqlib/helpers.py:unused" in _reached(package)
+    _edit(package, "helpers", "@keras.saving.register_keras_serializable()", "@functools.cache")
+    assert "seqlib/helpers.py:unused" not in _reached(package)
+
+
+REGISTRY = '''import importlib
+
+BUILDERS = {"join": "seqlib.helpers:joined"}
+
+
+def resolve(key):
+    module, _, name = BUILDERS[key].partition(":")
+    return getattr(importlib.import_module(module), name)
+'''
+
+
+def test_a_name_in_a_string_is_a_use_and_a_dynamic_import_reaches_every_such_name(package):
+    (package / "registry.py").write_text(REGISTRY)
+    reached = _reached(package, "from seqlib import registry\nregistry.BUILDERS['join']")
+    assert "seqlib/helpers.py:joined" in reached and "seqlib/registry.py:resolve" not in reached
+    (package / "elsewhere.py").write_text('NAME = "seqlib.helpers:unused"\n')
+    assert "seqlib/helpers.py:unused" not in reached
+    assert "seqlib/helpers.py:unused" in _reached(
+        package, "from seqlib import registry\nregistry.resolve('join')")
+
+
+def test_a_module_that_does_not_parse_is_named_with_its_line(package):
+    _edit(package, "helpers", "return 1", "return = 1")
+    with pytest.raises(SourceError) as raised:
+        fingerprint([CELL], package)
+    assert str(raised.value) == "seqlib/helpers.py, line 16: invalid syntax"
 
 
 def test_magics_and_shell_escapes_parse():
-    tree = as_python("%matplotlib inline\n!ls\nfrom pkg import a\n")
-    assert any(getattr(node, "module", None) == "pkg" for node in tree.body)
+    tree = as_python("%matplotlib inline\n!ls\nfrom seqlib import tables\n")
+    assert any(getattr(node, "module", None) == "seqlib" for node in tree.body)
 
 
 def test_invalid_cell_imports_nothing():
     assert as_python("def broken(:\n").body == []
-
-
-def test_modules_are_reached_transitively_with_their_package(package):
-    found = reached_modules([as_python("from pkg import a")], package)
-    assert list(found) == ["pkg", "pkg.a", "pkg.b", "pkg.c"]
-
-
-@pytest.mark.parametrize("cell", ["import pkg.c", "from pkg.c import helper",
-                                  "import pkg.c as c", "def f():\n    from pkg import c\n"])
-def test_every_import_form_counts(package, cell):
-    assert list(reached_modules([as_python(cell)], package)) == ["pkg", "pkg.c"]
-
-
-def test_names_that_are_not_modules_and_other_packages_are_ignored(package):
-    found = reached_modules([as_python("from pkg import helper_name\nimport numpy, os")], package)
-    assert list(found) == ["pkg"]
-
-
-def test_fingerprint_changes_with_a_reached_module_only(package):
-    cells = ["from pkg import a", "print(a)"]
-    before = fingerprint(cells, package)
-    (package / "unused.py").write_text("x = 2\n")
-    assert fingerprint(cells, package) == before
-    documented = '"""Now documented."""\n' + (package / "c.py").read_text()
-    (package / "c.py").write_text(documented)
-    assert fingerprint(cells, package) == before
-    (package / "c.py").write_text("def helper():\n    return None\n")
-    after = fingerprint(cells, package)
-    assert after.value != before.value
-    changed = [name for name in after.modules if after.modules[name] != before.modules[name]]
-    assert changed == ["pkg.c"]
 
 
 def test_the_stale_check_imports_neither_tensorflow_nor_keras():

@@ -1,18 +1,23 @@
 """Tests of `python -m tools.notebooks` (make notebooks, make book): what it chooses to execute,
-what it says first, and the one message when the data cannot be had. Nothing is executed here."""
+what it says first, the one message when the data cannot be had, the one line when a notebook
+is broken or Ctrl-C stops it, and the records it runs on. Nothing is executed here."""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
 from tools import notebooks
 from tools.chapters import chapters
-from tools.provenance import FRESH, STALE, UNRECORDED, UNRECORDED_REASON, Freshness
+from tools.provenance import (FRESH, STALE, UNRECORDED, UNRECORDED_REASON, Freshness,
+                              NotebookError)
+
+BROKEN = "chapters/03_conv_gru_hybrid.ipynb is not a valid notebook (...): the fix"
 
 
-def _never(chapter, progress):
+def _never(chapter, progress, results_dir):
     raise AssertionError(f"{chapter.name} was executed")
 
 
@@ -76,3 +81,55 @@ def test_an_unknown_chapter_is_refused_with_the_list(capsys):
     assert notebooks.main(["06_nothing"]) == 2
     err = capsys.readouterr().err
     assert "No chapter is called 06_nothing. The chapters: 01_imdb_convnet" in err
+
+
+def _third_broken(states):
+    def freshness(chapter):
+        if chapter.short == "03_conv_gru_hybrid":
+            raise NotebookError(BROKEN)
+        return states[chapter.name]
+
+    return freshness
+
+
+def test_a_broken_notebook_stops_it_in_one_line_unless_named(states, monkeypatch, capsys):
+    monkeypatch.setattr(notebooks, "freshness", _third_broken(states))
+    monkeypatch.setattr(notebooks, "_missing_data", lambda chosen: ["stop here"])
+    assert notebooks.main([]) == 1
+    assert capsys.readouterr().err == BROKEN + "\n"
+    assert notebooks.main(["03_conv_gru_hybrid"]) == 1  # stopped by _missing_data: planned
+    assert (f"  chapters/03_conv_gru_hybrid (no run recorded): {notebooks.REMADE}"
+            in capsys.readouterr().out)
+
+
+def test_ctrl_c_names_the_chapter_kept_and_the_command_that_resumes(states, monkeypatch, capsys):
+    monkeypatch.setattr(notebooks, "_missing_data", lambda chosen: [])
+
+    def interrupted_at_the_second(chapter, progress, results_dir):
+        if chapter.short != "01_imdb_convnet":
+            raise KeyboardInterrupt
+        return {"wall_seconds": 60.0}
+
+    monkeypatch.setattr(notebooks, "execute", interrupted_at_the_second)
+    assert notebooks.main(["--force"]) == 130
+    out, err = capsys.readouterr()
+    assert "chapters/01_imdb_convnet: done in 1 min" in out
+    rest = " ".join(chapter.short for chapter in chapters()[1:])
+    assert err == ("\nInterrupted: chapters/02_conv_forecaster was not written, its committed "
+                   f'files are unchanged; to resume: make notebooks CHAPTERS="{rest}"\n')
+
+
+@pytest.mark.parametrize("argv, folder", [([], None),
+                                          (["--results-dir", "elsewhere"], "elsewhere")],
+                         ids=["the committed records", "--results-dir"])
+def test_the_records_it_runs_on(states, monkeypatch, argv, folder):
+    monkeypatch.setattr(notebooks, "_missing_data", lambda chosen: [])
+    folders = []
+
+    def record_folder(chapter, progress, results_dir):
+        folders.append(results_dir)
+        return {"wall_seconds": 1.0}
+
+    monkeypatch.setattr(notebooks, "execute", record_folder)
+    assert notebooks.main(["01_imdb_convnet", *argv]) == 0
+    assert folders == [None if folder is None else Path(folder)]

@@ -1,7 +1,8 @@
 """Tests of the stale check (tools.provenance, tools.stale) on a copy of the book.
 
-The copy's notebooks get a provenance record of the present code, as `make notebooks` writes
-it; then a file of the copy changes, and the check must name the chapters it concerns, and why.
+The copy's notebooks get a provenance record of the present code (and of the result records
+the chapters read), as `make notebooks` writes it; then a file of the copy changes, and the
+check must name the chapters it concerns, and only those, and why.
 """
 
 from __future__ import annotations
@@ -10,25 +11,28 @@ import ast
 import shutil
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
+from jupytext.combine import combine_inputs_with_outputs
 
 from seqlib import results
-from tools import stale
+from tools import records, stale
 from tools.chapters import chapters
-from tools.provenance import (FRESH, KEY, STALE, UNRECORDED, UNRECORDED_REASON, duration,
-                              freshness, make_record, outputs_digest, present_fingerprint,
-                              summary)
+from tools.provenance import (EARLIER_SCHEME, FRESH, KEY, STALE, UNRECORDED, UNRECORDED_REASON,
+                              duration, freshness, make_record, outputs_digest,
+                              present_fingerprint, summary)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _record(chapter, **changes):
+def _record(chapter, results_dir=None, **changes):
     outputs = outputs_digest(nbformat.read(chapter.notebook, as_version=4))
-    return {**make_record(present_fingerprint(chapter), outputs=outputs, profile="full",
-                          datasets=["Jena [jena]"],
+    code = present_fingerprint(chapter)
+    read = records.read_state(chapter.root, results_dir) if records.reads_records(code) else None
+    return {**make_record(code, outputs=outputs, profile="full", datasets=["Jena [jena]"],
                           started="2026-01-02T03:04:05+00:00", wall_seconds=75.0,
-                          environment=results.environment()), **changes}
+                          environment=results.environment(), results=read), **changes}
 
 
 def _write_record(chapter, record):
@@ -39,12 +43,18 @@ def _write_record(chapter, record):
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory) -> Path:
-    """A copy of the book (seqlib, chapters, _toc.yml) whose notebooks record the present code."""
+    """A copy of the book (seqlib, chapters, results, _toc.yml) whose notebooks hold the
+    cells of the present `.md` files (with the committed outputs) and record the present code
+    and records, as `make notebooks` would leave them."""
     root = tmp_path_factory.mktemp("book")
     shutil.copytree(ROOT / "seqlib", root / "seqlib", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "chapters", root / "chapters")
+    shutil.copytree(ROOT / "results", root / "results")
     shutil.copy(ROOT / "_toc.yml", root)
     for chapter in chapters(root):
+        notebook = combine_inputs_with_outputs(
+            jupytext.read(chapter.markdown), nbformat.read(chapter.notebook, as_version=4))
+        nbformat.write(notebook, chapter.notebook)
         _write_record(chapter, _record(chapter))
     return root
 
@@ -55,8 +65,19 @@ def book(recorded, tmp_path) -> Path:
     return tmp_path / "book"
 
 
-def _windows_users(root):
-    return [c.name for c in chapters(root) if "seqlib.windows" in present_fingerprint(c).modules]
+def _reaching(root, entry):
+    """The chapters whose code reaches `entry` (``seqlib/windows.py:make_batch``)."""
+    return [c.name for c in chapters(root) if entry in present_fingerprint(c).definitions]
+
+
+def _stale_names(out):
+    return [line.split(":")[0] for line in out.splitlines() if line.endswith(": stale")]
+
+
+def _edit(path, old, new):
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
 
 
 def test_recorded_book_is_fresh(book, capsys):
@@ -64,16 +85,29 @@ def test_recorded_book_is_fresh(book, capsys):
     assert "are fresh" in capsys.readouterr().out
 
 
-def test_a_one_line_code_change_in_windows_names_the_chapters_that_use_it(book, capsys):
-    users = _windows_users(book)
-    assert users, "no chapter reaches seqlib.windows"
-    windows = book / "seqlib" / "windows.py"
-    windows.write_text(windows.read_text() + "\nMAX_STEP = 1\n")
+def test_the_chapters_are_the_pages_with_code_cells(book):
+    names = [chapter.short for chapter in chapters(book)]
+    assert names[:6] == ["01_imdb_convnet", "02_conv_forecaster", "03_conv_gru_hybrid",
+                         "04_dilated_causal", "05_results", "06_imdb_raw_text"]
+    assert not {"intro", "differences", "performance", "execution"} & set(names)
+
+
+@pytest.mark.parametrize("module, definition, old, new", [
+    ("windows", "make_batch", "    targets = data[rows + spec.delay, target_column]\n",
+     "    targets = np.take(data[:, target_column], rows + spec.delay)\n"),
+    ("tables", "claims_markdown", "the results lack the runs this claim needs",
+     "the results lack the runs it needs"),
+], ids=["one line of windows.make_batch", "a formatting function of tables"])
+def test_a_change_stales_the_chapters_that_reach_it_and_only_those(book, capsys, module,
+                                                                   definition, old, new):
+    users = _reaching(book, f"seqlib/{module}.py:{definition}")
+    importers = _reaching(book, f"seqlib/{module}.py")
+    assert users and set(users) < set(importers), "the edit should stale some importers only"
+    _edit(book / "seqlib" / f"{module}.py", old, new)
     assert stale.main(book) == 1
     out = capsys.readouterr().out
-    named = [line.split(":")[0] for line in out.splitlines() if line.endswith(": stale")]
-    assert named == users
-    assert out.count("  - seqlib/windows.py changed") == len(users)
+    assert _stale_names(out) == users
+    assert out.count(f"  - seqlib/{module}.py: {definition} changed\n") == len(users)
 
 
 def _reworded_docstrings(text: str, count: int) -> str:
@@ -106,13 +140,50 @@ def test_a_changed_code_cell_is_named(book):
     assert state.reasons == ("code cell 2 changed: %matplotlib inline",)
 
 
-def test_a_newly_imported_module_is_named(book):
+def test_a_newly_used_definition_is_named(book):
     chapter = chapters(book)[-1]
     record = _record(chapter)
-    del record["modules"]["seqlib.claims"]
+    del record["definitions"]["seqlib/claims.py:CLAIMS"]
     record["fingerprint"] = "made-up"
     _write_record(chapter, record)
-    assert freshness(chapter).reasons == ("now imports seqlib.claims",)
+    assert freshness(chapter).reasons == ("seqlib/claims.py: CLAIMS now used",)
+
+
+def _record_files(root):
+    return sorted(path.name for path in (root / "results" / "full").glob("*-seed*.json"))
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda path: path.write_text(path.read_text().replace('"seed"', '"seed" ', 1)), "{name}"),
+    (lambda path: path.unlink(), "{name} (removed)"),
+    (lambda path: path.with_name("new-seed9.json").write_text("{}"), "new-seed9.json (new)"),
+], ids=["changed", "removed", "added"])
+def test_changed_result_records_stale_the_chapters_that_read_them(book, capsys, edit, reason):
+    readers = _reaching(book, records.READER)
+    assert "chapters/05_results" in readers and "chapters/01_imdb_convnet" not in readers
+    name = _record_files(book)[0]
+    edit(book / "results" / "full" / name)
+    assert stale.main(book) == 1
+    out = capsys.readouterr().out
+    assert _stale_names(out) == readers
+    assert out.count(f"  - results/full changed: {reason.format(name=name)}\n") == len(readers)
+
+
+def test_a_chapter_made_from_another_results_folder_is_stale(book, tmp_path):
+    other = tmp_path / "elsewhere"
+    shutil.copytree(book / "results", other)
+    chapter = next(c for c in chapters(book) if c.short == "05_results")
+    _write_record(chapter, _record(chapter, results_dir=other))
+    assert freshness(chapter).reasons == (
+        f"made from the records in {other.resolve() / 'full'}, not results/full",)
+
+
+def test_a_record_without_the_records_read_is_stale(book):
+    chapter = next(c for c in chapters(book) if c.short == "05_results")
+    record = _record(chapter)
+    del record["results"]
+    _write_record(chapter, record)
+    assert freshness(chapter).reasons == (records.NOT_RECORDED,)
 
 
 def test_outputs_of_the_quick_profile_are_stale(book):
@@ -141,6 +212,35 @@ def test_a_notebook_without_record_is_its_own_state(book, capsys):
     assert (state.state, state.reasons) == (UNRECORDED, (UNRECORDED_REASON,))
     assert stale.main(book) == 1
     assert f"{chapter.name}: unrecorded\n  - {UNRECORDED_REASON}" in capsys.readouterr().out
+
+
+def test_an_empty_record_counts_as_none(book):
+    chapter = chapters(book)[0]
+    _write_record(chapter, {})
+    assert freshness(chapter).state == UNRECORDED
+
+
+@pytest.mark.parametrize("removed, reason", [
+    (("fingerprint", "outputs"), "the provenance record lacks fingerprint, outputs: run make "
+                                 "notebooks"),
+    (("definitions",), EARLIER_SCHEME),
+], ids=["keys missing", "earlier scheme"])
+def test_an_incomplete_record_is_stale_with_what_it_lacks(book, removed, reason):
+    chapter = chapters(book)[0]
+    _write_record(chapter, {key: value for key, value in _record(chapter).items()
+                            if key not in removed})
+    assert freshness(chapter).reasons == (reason,)
+
+
+def test_a_chapter_without_its_notebook_is_stale(book, capsys):
+    chapter = chapters(book)[4]
+    chapter.notebook.unlink()
+    assert chapter in chapters(book)
+    assert stale.main(book) == 1
+    out = capsys.readouterr().out
+    assert (f"{chapter.name}: stale\n  - no committed outputs: {chapter.name}.ipynb is missing\n"
+            in out)
+    assert out.endswith(f'make notebooks CHAPTERS="{chapter.short}"\n')
 
 
 def test_without_record_a_changed_code_cell_is_stale(book):

@@ -2,8 +2,11 @@
 
 Modules (none imports TensorFlow; run the command-line ones from the repository root):
 
-- ``chapters``     the executable chapters of ``_toc.yml`` (a ``.md`` paired with an ``.ipynb``)
-- ``fingerprint``  what produced a chapter's outputs: its code cells and the seqlib code it reaches
+- ``problems``     a problem with a file of the book, said in one line with its fix
+- ``chapters``     the executable chapters of ``_toc.yml`` (``.md`` pages with code cells)
+- ``fingerprint``  what produced a chapter's outputs: its code cells and the seqlib definitions
+                   they reach
+- ``records``      the multi-seed result records a chapter reads
 - ``provenance``   the record a notebook keeps of its run, and whether its outputs are still fresh
 - ``data``         the data files a chapter needs, fetched before it runs
 - ``execute``      one chapter run in the full profile and written in place, atomically

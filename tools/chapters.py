@@ -1,10 +1,16 @@
-"""The executable chapters of the book: the pages of `_toc.yml` paired with a committed notebook."""
+"""The executable chapters of the book: the pages of `_toc.yml` that hold code cells.
+
+A chapter is a `.md` page (Jupytext MyST) with ``{code-cell}`` blocks, paired with an
+`.ipynb` committed with its outputs; a chapter whose `.ipynb` is missing is still one (its
+outputs are stale: `make notebooks` makes them). Pages without code cells (the Notes) are not.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
 
+import jupytext
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +48,18 @@ def toc_files(entry: dict) -> list[str]:
     return files
 
 
+def is_executable(page: Chapter) -> bool:
+    """Whether a page of the book is a chapter: its `.md` holds code cells, read as MyST."""
+    return page.markdown.is_file() and any(
+        cell.cell_type == "code" for cell in jupytext.read(page.markdown, fmt="md:myst").cells)
+
+
 def chapters(root: Path = ROOT) -> list[Chapter]:
-    """The chapters of `_toc.yml`, in its order (pages without an `.ipynb` left out)."""
+    """The chapters of `_toc.yml` (its root page included), in its order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [Chapter(name.removesuffix(".md"), root) for name in toc_files(toc)]
-    return [page for page in pages if page.notebook.is_file() and page.markdown.is_file()]
+    names = [toc["root"]] if "root" in toc else []
+    pages = [Chapter(name.removesuffix(".md"), root) for name in names + toc_files(toc)]
+    return [page for page in pages if is_executable(page)]
 
 
 def select(names: list[str], root: Path = ROOT) -> list[Chapter]:

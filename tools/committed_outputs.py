@@ -1,12 +1,18 @@
 """Sphinx extension: the book is built from the committed notebooks, and never from stale ones.
 
-- On `config-inited` the build stops at once, with one line naming the command to run, when
-  the offline JavaScript is missing (`make offline-js`) or a chapter's committed outputs are
-  stale (`make book` executes it first). A chapter without a provenance record is only noted.
-- On `builder-inited` each chapter's committed outputs are put into jupyter-cache under the key
-  MyST-NB computes for its `.md`, so that `execute_notebooks: cache` executes nothing.
-- Each chapter's page depends on its `.ipynb` (new outputs rebuild it), and its download
-  button offers that notebook next to the `.md`.
+The build never executes a chapter. On `config-inited` it stops at once, with one line naming
+the fix (``SEQLIB_TRACEBACK=1``: with the traceback), when
+
+- the offline JavaScript is missing (`make offline-js`);
+- MyST-NB would execute notebooks itself (``execute_notebooks`` other than ``cache``);
+- a chapter's committed outputs are stale, or it has none (`make notebooks CHAPTERS=...`);
+- a committed notebook is not one, or a seqlib module does not parse (the file and line).
+
+A chapter without a provenance record is only noted. On `builder-inited` each chapter's
+committed outputs are put into jupyter-cache under the key MyST-NB computes for its `.md`, so
+that ``execute_notebooks: cache`` finds them and executes nothing. Each chapter's page depends
+on its `.ipynb` (new outputs rebuild it), and its download button offers that notebook next
+to the `.md`.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from tools.chapters import Chapter, chapters
-from tools.provenance import KEY, STALE, UNRECORDED, freshness
+from tools.problems import BookError, traceback_asked
+from tools.provenance import KEY, STALE, UNRECORDED, freshness, read_committed
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +48,21 @@ def check_sources(app: Sphinx, config: Config) -> None:
         if not (Path(app.confdir) / entry).is_dir():
             _stop(f"{entry} is missing (the JavaScript the book serves itself): "
                   "run `make offline-js` first")
-    states = [freshness(chapter) for chapter in chapters(Path(app.confdir))]
+    if config.nb_execution_mode != "cache":
+        _stop(f"execute_notebooks is {config.nb_execution_mode!r} in _config.yml: set it to "
+              "cache, so that the book shows the committed outputs and executes nothing")
+    try:
+        states = [freshness(chapter) for chapter in chapters(Path(app.confdir))]
+    except BookError as error:
+        if traceback_asked():
+            raise
+        _stop(str(error))
     stale = [state for state in states if state.state == STALE]
     if stale:
         why = "; ".join(f"{state.chapter.short}: {state.reasons[0]}" for state in stale)
-        _stop(f"stale committed outputs ({why}): run `make book`, which executes them first")
+        names = " ".join(state.chapter.short for state in stale)
+        _stop(f"stale committed outputs ({why}): run `make notebooks CHAPTERS=\"{names}\"` "
+              "first")
     unrecorded = [state.chapter.short for state in states if state.state == UNRECORDED]
     if unrecorded:
         logger.info(f"committed outputs without a provenance record: {', '.join(unrecorded)}")
@@ -68,8 +85,6 @@ def _with_outputs(notebook: nbformat.NotebookNode,
 def prime_cache(app: Sphinx) -> None:
     """Put every chapter's committed outputs into jupyter-cache, where MyST-NB will look."""
     config = app.env.mystnb_config
-    if config.execution_mode != "cache":
-        return
     cache = get_cache(config.execution_cache_path or ".jupyter_cache")
     for chapter in chapters(Path(app.confdir)):
         text = chapter.markdown.read_text("utf-8")
@@ -82,7 +97,7 @@ def prime_cache(app: Sphinx) -> None:
                 continue
         except KeyError:
             pass
-        committed = nbformat.reads(committed_bytes.decode("utf-8"), as_version=4)
+        committed = read_committed(chapter)
         record = committed.metadata.get(KEY) or {}
         cache.cache_notebook_bundle(
             CacheBundleIn(_with_outputs(notebook, committed), str(chapter.markdown),
