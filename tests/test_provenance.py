@@ -160,7 +160,7 @@ def _record_files(root):
 ], ids=["changed", "removed", "added"])
 def test_changed_result_records_stale_the_chapters_that_read_them(book, capsys, edit, reason):
     readers = _reaching(book, records.READER)
-    assert "chapters/05_results" in readers and "chapters/01_imdb_convnet" not in readers
+    assert "chapters/05_results" in readers and "chapters/02_conv_forecaster" not in readers
     name = _record_files(book)[0]
     edit(book / "results" / "full" / name)
     assert stale.main(book) == 1

@@ -48,7 +48,7 @@ def test_every_dataset_names_a_loader_and_registered_files(key):
 
 
 def test_unknown_keys_and_bad_names_say_what_is_known():
-    with pytest.raises(ValueError, match=r"Unknown model 'lstm'. Use one of \['imdb_convnet', "):
+    with pytest.raises(ValueError, match=r"Unknown model 'lstm'. Use one of \['bag_of_bigrams', "):
         registry.get_model("lstm")
     with pytest.raises(ValueError, match=r"Unknown dataset 'jena2'. Use one of \['imdb', "):
         registry.get_dataset("jena2")

@@ -24,7 +24,7 @@ def test_the_loaders_of_records_and_only_they_read_them(call, reads):
     assert records.reads_records(code) is reads
 
 
-@pytest.mark.parametrize("name, reads", [("05_results", True), ("01_imdb_convnet", False)])
+@pytest.mark.parametrize("name, reads", [("05_results", True), ("02_conv_forecaster", False)])
 def test_the_results_chapter_reads_them_and_the_first_does_not(name, reads):
     chapter = Chapter(f"chapters/{name}")
     sources = [cell.source for cell in jupytext.read(chapter.markdown).cells
