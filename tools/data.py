@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from seqlib import fetch
 
-from tools.fingerprint import PACKAGE, as_python, imported
+from tools.definitions import imported
+from tools.fingerprint import PACKAGE, as_python
 
 # Data module -> the files it reads: every group is needed, and any one file of a group will do.
 NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
