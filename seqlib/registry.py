@@ -226,15 +226,19 @@ MODELS: dict[str, Model] = {model.key: model for model in (
 """Every model the book reports, in the order of its tables."""
 
 
+def _entry(table: dict[str, Any], kind: str, key: str) -> Any:
+    if key not in table:
+        raise ValueError(f"Unknown {kind} {key!r}. Use one of {list(table)}.")
+    return table[key]
+
+
 def get_dataset(key: str) -> Dataset:
     """The dataset of a key.
 
     Raises:
         ValueError: if the key is not in `DATASETS`; the message lists them.
     """
-    if key not in DATASETS:
-        raise ValueError(f"Unknown dataset {key!r}. Use one of {list(DATASETS)}.")
-    return DATASETS[key]
+    return _entry(DATASETS, "dataset", key)
 
 
 def get_model(key: str) -> Model:
@@ -243,9 +247,7 @@ def get_model(key: str) -> Model:
     Raises:
         ValueError: if the key is not in `MODELS`; the message lists them.
     """
-    if key not in MODELS:
-        raise ValueError(f"Unknown model {key!r}. Use one of {list(MODELS)}.")
-    return MODELS[key]
+    return _entry(MODELS, "model", key)
 
 
 def models_reading(inputs: str) -> list[str]:
