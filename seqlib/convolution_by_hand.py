@@ -24,6 +24,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from seqlib.checks import check_int
 from seqlib.receptive_field import imdb_convnet_stages, sequence_lengths
 
 __all__ = [
@@ -204,8 +205,7 @@ def max_pool(values: np.ndarray, size: int) -> np.ndarray:
         ValueError: if ``size`` is not an integer >= 1 or is longer than the sequence.
     """
     values = np.asarray(values, dtype=float)
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"`size` must be an integer >= 1. Received: size={size!r}")
+    check_int("size", size)
     if values.ndim not in (1, 2) or values.shape[0] < size:
         raise ValueError(
             f"`values` must have shape (steps,) or (steps, channels) with at least "

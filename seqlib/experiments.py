@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib import config, models, receptive_field, recipe, registry, results, training, windows
 
 __all__ = [
@@ -117,9 +118,8 @@ def _check_grid(model_keys: list[str], seeds: list[int]) -> None:
     unknown = [key for key in model_keys if key not in registry.MODELS]
     if unknown:
         raise ValueError(f"Unknown model keys {unknown}. Use some of {list(registry.MODELS)}.")
-    for seed in seeds:
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise ValueError(f"Every seed must be an integer >= 0. Received: seeds={seeds}")
+    for index, seed in enumerate(seeds):
+        check_int(f"seeds[{index}]", seed, minimum=0)
 
 
 def _record_dataset(key: str, weather_key: str | None) -> str:

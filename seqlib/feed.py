@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from seqlib.windows import SplitRanges, WindowSpec, check_int, check_range, check_rows, count_batches, make_batch, target_rows
+from seqlib.checks import check_int
+from seqlib.windows import SplitRanges, WindowSpec, check_range, check_rows, count_batches, make_batch, target_rows
 
 __all__ = ["TrainingWindows", "EvaluationWindows", "make_windows"]
 
@@ -95,12 +96,12 @@ class TrainingWindows(_Windows):
         seed: int = 0,
     ) -> None:
         super().__init__(data, spec, row_range, target_column)
-        self.steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch", 1)
-        self._rng = np.random.default_rng(check_int(seed, "seed", 0))
-        self.on_epoch_end()
+        self.steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch)
+        self._rng = np.random.default_rng(check_int("seed", seed, minimum=0))
+        self.draw_epoch()
 
-    def on_epoch_end(self) -> None:
-        """Draw the last readings of the next epoch's windows."""
+    def draw_epoch(self) -> None:
+        """Draw the last readings of the next epoch's windows (each pass over `dataset()` draws anew)."""
         first, stop = self._all_rows[0], self._all_rows[-1] + 1
         self.epoch_rows = self._rng.integers(
             first, stop, size=(self.steps_per_epoch, self.spec.batch_size)
@@ -115,7 +116,7 @@ class TrainingWindows(_Windows):
     def _rows_dataset(self) -> tf.data.Dataset:
         def next_epoch() -> Any:  # each pass over the dataset is one epoch, then a new draw
             rows = self.epoch_rows
-            self.on_epoch_end()
+            self.draw_epoch()
             yield rows
 
         signature = tf.TensorSpec((self.steps_per_epoch, self.spec.batch_size), tf.int64)
@@ -155,7 +156,7 @@ class EvaluationWindows(_Windows):
         super().__init__(data, spec, row_range, target_column)
         self.rows = self._all_rows
         if max_batches is not None:
-            kept = min(len(self.rows), check_int(max_batches, "max_batches", 1) * spec.batch_size)
+            kept = min(len(self.rows), check_int("max_batches", max_batches) * spec.batch_size)
             self.rows = self.rows[np.arange(kept) * len(self.rows) // kept]
 
     def __len__(self) -> int:

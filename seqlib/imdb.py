@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib.fetch import DataFormatError, fetch
 
 __all__ = ["VALIDATION_REVIEWS", "Reviews", "decode_review", "load_imdb", "load_reviews", "load_word_index",
@@ -141,13 +142,13 @@ def load_imdb(
         DataNotFoundError: if `imdb.npz` can be neither found nor downloaded.
         DataFormatError: if `imdb.npz` is corrupt or does not hold the expected arrays.
     """
-    _check_int("num_words", num_words, minimum=1, optional=True)
-    _check_int("skip_top", skip_top, minimum=0)
-    _check_int("maxlen", maxlen, minimum=1, optional=True)
-    _check_int("seed", seed, minimum=0)
-    _check_int("start_char", start_char, minimum=0, optional=True)
-    _check_int("oov_char", oov_char, minimum=0, optional=True)
-    _check_int("index_from", index_from, minimum=0)
+    check_int("num_words", num_words, minimum=1, optional=True)
+    check_int("skip_top", skip_top, minimum=0)
+    check_int("maxlen", maxlen, minimum=1, optional=True)
+    check_int("seed", seed, minimum=0)
+    check_int("start_char", start_char, minimum=0, optional=True)
+    check_int("oov_char", oov_char, minimum=0, optional=True)
+    check_int("index_from", index_from, minimum=0)
     x_train, labels_train, x_test, labels_test = _read_npz(fetch("imdb.npz", data_dir))
 
     rng = np.random.RandomState(seed)
@@ -236,15 +237,6 @@ def decode_review(
     words = {index + index_from: word for word, index in word_index.items()}
     marks = {0, start_char, oov_char}
     return " ".join("?" if i in marks else words.get(i, "?") for i in sequence)
-
-
-def _check_int(name: str, value: object, *, minimum: int, optional: bool = False) -> None:
-    """Raise ValueError unless `value` is an int >= `minimum` (or None, if `optional`)."""
-    if value is None and optional:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        allowed = f"an integer >= {minimum}" + (" or None" if optional else "")
-        raise ValueError(f"`{name}` must be {allowed}. Received: {name}={value!r}")
 
 
 def _shorter_than(

@@ -15,13 +15,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib.windows import WindowSpec
 
 __all__ = [
     "Stage",
     "sequence_lengths",
     "receptive_field",
-    "input_span",
     "reaching_positions",
     "DILATION_RATES",
     "imdb_convnet_stages",
@@ -55,8 +55,8 @@ def _check(stages: list[Stage]) -> None:
     for position, stage in enumerate(stages, start=1):
         if stage.kind not in ("conv", "pool"):
             raise ValueError(f"Stage {position}: `kind` must be 'conv' or 'pool'. Received: kind={stage.kind!r}")
-        if not isinstance(stage.size, int) or stage.size < 1 or not isinstance(stage.dilation, int) or stage.dilation < 1:
-            raise ValueError(f"Stage {position}: `size` and `dilation` must be integers >= 1. Received: {stage}")
+        check_int(f"stages[{position - 1}].size", stage.size)
+        check_int(f"stages[{position - 1}].dilation", stage.dilation)
 
 
 def sequence_lengths(timesteps: int, stages: list[Stage]) -> list[int]:
@@ -105,22 +105,6 @@ def receptive_field(stages: list[Stage]) -> int:
     return field
 
 
-def input_span(stages: list[Stage], output_index: int) -> tuple[int, int]:
-    """The half-open range of input steps that output ``output_index`` of the stack sees.
-
-    Raises:
-        ValueError: if ``output_index`` is negative or a stage is malformed.
-    """
-    if output_index < 0:
-        raise ValueError(f"`output_index` must be >= 0. Received: output_index={output_index}")
-    jump = 1
-    for stage in stages:
-        if stage.kind == "pool":
-            jump *= stage.size
-    start = output_index * jump
-    return start, start + receptive_field(stages)
-
-
 def reaching_positions(
     stages: list[Stage],
     timesteps: int,
@@ -148,8 +132,7 @@ def reaching_positions(
         ValueError: for malformed stages, a window longer than the sequence it receives
             (valid stacks), pooling in a causal stack, or an ``output_index`` out of range.
     """
-    if not isinstance(timesteps, int) or timesteps < 1:
-        raise ValueError(f"`timesteps` must be an integer >= 1. Received: timesteps={timesteps!r}")
+    check_int("timesteps", timesteps)
     if causal:
         _check(stages)
         if any(stage.kind == "pool" for stage in stages):
@@ -211,8 +194,7 @@ def check_dilated_stack(kernel_size: int, dilation_rates: Sequence[int], timeste
         raise ValueError(f"`dilation_rates` must name at least one layer, e.g. (1, 2, 4, 8). "
                          f"Received: dilation_rates={dilation_rates!r}")
     for index, value in [("kernel_size", kernel_size), *((f"dilation_rates[{i}]", r) for i, r in enumerate(dilation_rates))]:
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"`{index}` must be an integer >= 1. Received: {index}={value!r}")
+        check_int(index, value)
     stages = dilated_causal_stages(kernel_size, dilation_rates)
     widest = max(stages, key=lambda stage: stage.reach)
     if timesteps is not None and widest.reach > timesteps:

@@ -26,6 +26,7 @@ from typing import Any
 import keras
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib import (baselines, config, feed, imdb, registry, results, review_texts, text_model, training,
                     weather, windows)
 
@@ -224,8 +225,7 @@ def train_classifier(
         entry = dataclasses.replace(entry, learning_rate=learning_rate)
     padded = reviews.x_train.shape[1]
     maxlen = padded if maxlen is None else maxlen
-    if not isinstance(maxlen, int) or not 1 <= maxlen <= padded:
-        raise ValueError(f"`maxlen` must be an integer between 1 and {padded}. Received: maxlen={maxlen!r}")
+    check_int("maxlen", maxlen, maximum=padded)
     started, start = results.now(), time.perf_counter()
     kept = slice(-maxlen, None) if reviews.words_kept == "last" else slice(None, maxlen)
     x_train, x_val, x_test = (x[:, kept] for x in (reviews.x_train, reviews.x_val, reviews.x_test))

@@ -23,6 +23,7 @@ import zlib
 
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib.fetch import DataFormatError, fetch
 
 __all__ = [
@@ -147,9 +148,7 @@ def split_texts(reviews: ReviewTexts, validation: int = VALIDATION_REVIEWS,
         ValueError: if ``validation`` does not leave reviews on both sides.
     """
     total = len(reviews.train_texts)
-    if isinstance(validation, bool) or not isinstance(validation, int) or not 0 < validation < total:
-        raise ValueError(f"`validation` must be an integer between 1 and {total - 1:,}. "
-                         f"Received: validation={validation!r}")
+    check_int("validation", validation, maximum=total - 1)
     order = np.random.default_rng(seed).permutation(total)
     train, val = order[:total - validation], order[total - validation:]
     return TextSplit(

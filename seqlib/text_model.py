@@ -18,6 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from seqlib.checks import check_int
 from seqlib import imdb, review_texts
 
 __all__ = [
@@ -57,8 +58,7 @@ def make_vectorizer(max_tokens: int, sequence_length: int, ngrams: int = 1) -> k
     """
     for name, value, minimum in (("max_tokens", max_tokens, 3), ("sequence_length", sequence_length, 1),
                                  ("ngrams", ngrams, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"`{name}` must be an integer >= {minimum}. Received: {name}={value!r}")
+        check_int(name, value, minimum=minimum)
     return keras.layers.TextVectorization(
         max_tokens=max_tokens, standardize=standardize_review, split="whitespace",
         ngrams=ngrams if ngrams > 1 else None, output_mode="int", output_sequence_length=sequence_length,

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 import numpy as np
 
+from seqlib.checks import check_int
 from seqlib.registry import Model, get_model
 from seqlib.results import FitResult
 
@@ -35,8 +36,7 @@ def set_seed(seed: int) -> None:
     Raises:
         ValueError: if ``seed`` is not a non-negative integer.
     """
-    if not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}")
+    check_int("seed", seed, minimum=0)
     keras.utils.set_random_seed(seed)
 
 
@@ -110,10 +110,8 @@ def fit_model(
         ValueError: for a bad ``epochs`` or ``mode``, without validation data, or if
             the monitored metric is missing or not finite.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"`epochs` must be an integer >= 1. Received: epochs={epochs!r}")
-    if patience is not None and (not isinstance(patience, int) or patience < 1):
-        raise ValueError(f"`patience` must be an integer >= 1 or None. Received: patience={patience!r}")
+    check_int("epochs", epochs)
+    check_int("patience", patience, optional=True)
     if mode not in ("min", "max"):
         raise ValueError(f"`mode` must be 'min' or 'max'. Received: mode={mode!r}")
     if fit_kwargs.get("validation_data") is None and not fit_kwargs.get("validation_split"):
@@ -162,8 +160,7 @@ def step_seconds(
         ValueError: if ``rounds`` or ``repeats`` is not a positive integer.
     """
     for name, value in (("rounds", rounds), ("repeats", repeats)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
+        check_int(name, value)
     tensorflow_logger = logging.getLogger("tensorflow")
     level = tensorflow_logger.level
     tensorflow_logger.setLevel(logging.ERROR)  # one traced function per model is expected here

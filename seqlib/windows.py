@@ -16,13 +16,14 @@ and a target 24 hours after the last one. The 2017 generator read the rows befor
 
 from __future__ import annotations
 
-import numbers
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
+
+from seqlib.checks import check_int, is_integer
 
 __all__ = [
     "parse_duration",
@@ -33,7 +34,6 @@ __all__ = [
     "normalise",
     "make_batch",
     "count_batches",
-    "check_int",
     "check_range",
     "check_rows",
 ]
@@ -50,20 +50,6 @@ _VALID_EXAMPLES = "'10 days', '24 hours', '1 hour', '30 min', '10 minutes', '2 h
 _NS_PER_SECOND = 1_000_000_000
 # 2017 split of Jena's 420,551 rows: train ends at row 200,000, validation at 300,000.
 _BOOK_ROWS, _BOOK_TRAIN_END, _BOOK_VAL_END = 420_551, 200_000, 300_000
-
-
-def _is_int(value: Any) -> bool:
-    """Whether `value` is an int or a NumPy integer (not a bool, not a `np.timedelta64`)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.timedelta64))
-
-
-def check_int(value: Any, name: str, minimum: int | None = None) -> int:
-    """Return `value` as an int, or raise a ValueError naming `name`."""
-    if not _is_int(value):
-        raise ValueError(f"`{name}` must be an int. Received: {name}={value!r}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}. Received: {name}={value!r}")
-    return int(value)
 
 
 def _to_nanoseconds(value: np.timedelta64, name: str) -> int:
@@ -111,7 +97,7 @@ def parse_duration(value: str | int | np.timedelta64, period: np.timedelta64, na
         ValueError: if `value` cannot be read, or is not a whole number of rows.
     """
     period_ns = _period_nanoseconds(period)
-    if _is_int(value):
+    if is_integer(value):
         return int(value)
     if isinstance(value, np.timedelta64):
         nanoseconds = Fraction(_to_nanoseconds(value, name))
@@ -179,7 +165,7 @@ class WindowSpec:
 
     def __post_init__(self) -> None:
         for name, minimum in (("lookback", 1), ("delay", 0), ("step", 1), ("batch_size", 1)):
-            object.__setattr__(self, name, check_int(getattr(self, name), name, minimum))
+            object.__setattr__(self, name, check_int(name, getattr(self, name), minimum=minimum))
         if self.step > self.lookback:
             raise ValueError(
                 "`step` must be <= `lookback` (a window needs at least one timestep). "
@@ -269,7 +255,7 @@ class WindowSpec:
 def check_range(row_range: Any, name: str, num_rows: int | None = None) -> tuple[int, int]:
     """Return a half-open row range as `(start, stop)` ints, or raise a ValueError naming it."""
     try:
-        start, stop = (check_int(bound, name) for bound in row_range)
+        start, stop = (check_int(name, bound, minimum=None) for bound in row_range)
     except (TypeError, ValueError):
         start = stop = -1
     if not 0 <= start < stop:
@@ -330,7 +316,7 @@ class SplitRanges:
         Raises:
             ValueError: if `num_rows` is too small to give three non-empty splits.
         """
-        num_rows = check_int(num_rows, "num_rows")
+        num_rows = check_int("num_rows", num_rows, minimum=None)
         train_end = num_rows * _BOOK_TRAIN_END // _BOOK_ROWS
         val_end = num_rows * _BOOK_VAL_END // _BOOK_ROWS
         if not 0 < train_end < val_end - 1 < num_rows - 2:
@@ -436,7 +422,7 @@ def check_rows(
         raise ValueError(
             f"`data` must be a 2D array (rows, features). Received: data.shape={data.shape}"
         )
-    target_column = check_int(target_column, "target_column", 0)
+    target_column = check_int("target_column", target_column, minimum=0)
     if target_column >= data.shape[1]:
         raise ValueError(
             f"`target_column` must be < the {data.shape[1]} features of `data`. "
@@ -507,6 +493,6 @@ def count_batches(num_windows: int, batch_size: int) -> int:
     Raises:
         ValueError: if `num_windows` < 0 or `batch_size` < 1.
     """
-    num_windows = check_int(num_windows, "num_windows", 0)
-    batch_size = check_int(batch_size, "batch_size", 1)
+    num_windows = check_int("num_windows", num_windows, minimum=0)
+    batch_size = check_int("batch_size", batch_size)
     return -(-num_windows // batch_size)

@@ -470,11 +470,11 @@ CATALOGUE: dict[str, BadInput] = {
     # Impossible window settings: the parameter, the value received, the rule it breaks.
     "lookback-zero": BadInput(
         trigger=_window_spec(lookback=0, delay=1), error=ValueError,
-        what=(r"Received: lookback=0",), todo=r"`lookback` must be >= 1",
+        what=(r"Received: lookback=0",), todo=r"`lookback` must be an integer >= 1",
     ),
     "lookback-negative": BadInput(
         trigger=_window_spec(lookback=-5, delay=1), error=ValueError,
-        what=(r"Received: lookback=-5",), todo=r"`lookback` must be >= 1",
+        what=(r"Received: lookback=-5",), todo=r"`lookback` must be an integer >= 1",
     ),
     "step-greater-than-lookback": BadInput(
         trigger=_window_spec(lookback=10, delay=1, step=11), error=ValueError,

@@ -92,7 +92,7 @@ def test_no_window_reads_outside_its_split_of_the_book_split(num_rows, period):
                 low_input, high_input = min(low_input, samples.min()), max(high_input, samples.max())
                 low_target, high_target = min(low_target, targets.min()), max(high_target, targets.max())
             if isinstance(dataset, feed.TrainingWindows):
-                dataset.on_epoch_end()
+                dataset.draw_epoch()
         return int(low_input), int(high_input), int(low_target), int(high_target)
 
     for name, dataset, epochs in (("train", train, 2), ("val", val, 1), ("test", test, 1)):

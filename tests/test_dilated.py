@@ -154,7 +154,7 @@ def test_builder_refuses_bad_settings_and_says_why(kwargs, message):
         (lambda: reaching_positions(models.conv_gru_stages(), 100, output_index=30), r"the 28 outputs .* output_index=30"),
         (lambda: reaching_positions(models.conv_gru_stages(), 0), r"`timesteps` must be an integer >= 1"),
         (lambda: reaching_positions(models.conv_gru_stages(), 4), r"stage 1 \(kernel_size=5\)"),
-        (lambda: reaching_positions([Stage("conv", 2, 0)], 10, causal=True), "Stage 1"),
+        (lambda: reaching_positions([Stage("conv", 2, 0)], 10, causal=True), r"`stages\[0\].dilation`"),
     ],
 )
 def test_reaching_positions_refuses_bad_inputs(call, message):

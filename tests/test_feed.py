@@ -42,7 +42,7 @@ def test_training_windows_are_reproducible_and_stay_in_the_split():
             DATA, SPEC, SPLITS.train, target_column=0, steps_per_epoch=4, seed=seed
         )
         first = [train[index][1] for index in range(len(train))]
-        train.on_epoch_end()
+        train.draw_epoch()
         return first + [train[index][1] for index in range(len(train))]
 
     epochs = two_epochs(seed=0)
@@ -55,9 +55,9 @@ def test_training_windows_are_reproducible_and_stay_in_the_split():
 
 
 def test_datasets_reject_bad_arguments():
-    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be >= 1. Received: steps_per_epoch=0"):
+    with pytest.raises(ValueError, match=r"`steps_per_epoch` must be an integer >= 1. Received: steps_per_epoch=0"):
         feed.TrainingWindows(DATA, SPEC, SPLITS.train, target_column=0, steps_per_epoch=0)
-    with pytest.raises(ValueError, match=r"`max_batches` must be >= 1. Received: max_batches=0"):
+    with pytest.raises(ValueError, match=r"`max_batches` must be an integer >= 1. Received: max_batches=0"):
         feed.EvaluationWindows(DATA, SPEC, SPLITS.val, target_column=0, max_batches=0)
     with pytest.raises(ValueError, match=r"`row_range` = \(751, 1200\) ends past the last row"):
         feed.EvaluationWindows(DATA, SPEC, (751, 1200), target_column=0)
@@ -101,7 +101,7 @@ def test_dataset_gives_the_same_batches_as_indexing_epoch_after_epoch():
         for (samples, targets), index in zip(dataset.as_numpy_iterator(), range(len(train)), strict=True):
             np.testing.assert_array_equal(samples, train[index][0])
             np.testing.assert_array_equal(targets, train[index][1])
-        train.on_epoch_end()
+        train.draw_epoch()
     batches = list(val.dataset().as_numpy_iterator())
     assert len(batches) == len(val)
     for (samples, targets), index in zip(batches, range(len(val))):

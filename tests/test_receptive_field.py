@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from seqlib import models
-from seqlib.receptive_field import Stage, input_span, receptive_field, sequence_lengths
+from seqlib.receptive_field import Stage, reaching_positions, receptive_field, sequence_lengths
 
 
 def test_sequence_lengths_follow_valid_convolution_and_pooling():
@@ -26,7 +26,7 @@ def test_receptive_fields_of_the_books_stacks():
 
 
 def test_receptive_field_is_what_one_output_really_depends_on():
-    """Perturb one input step at a time; the outputs that change are exactly the spans."""
+    """Perturb one input step at a time: the outputs that change are the ones the input reaches."""
     stages = models.conv_gru_stages()
     import keras
 
@@ -40,18 +40,24 @@ def test_receptive_field_is_what_one_output_really_depends_on():
     probes = np.eye(60, dtype="float32")[:, :, None]  # probe i: a single 1 at input step i
     changed = model.predict(probes, verbose=0)[:, :, 0] != model.predict(np.zeros((1, 60, 1)), verbose=0)[:, :, 0]
     for output_index in range(changed.shape[1]):
-        start, stop = input_span(stages, output_index)
-        assert np.flatnonzero(changed[:, output_index]).tolist() == list(range(start, stop)), output_index
+        seen = reaching_positions(stages, 60, output_index)[0]
+        assert (changed[:, output_index] == seen).all(), output_index
+        reached = np.flatnonzero(seen)
+        assert reached[-1] - reached[0] + 1 == len(reached) == receptive_field(stages), output_index
 
 
-@pytest.mark.parametrize("stage", [Stage("conv", 0), Stage("dense", 3), Stage("conv", 3, 0)])
-def test_malformed_stages_are_refused(stage):
-    with pytest.raises(ValueError, match="Stage 1"):
+@pytest.mark.parametrize(
+    ("stage", "message"),
+    [(Stage("conv", 0), r"`stages\[0\].size` must be an integer >= 1. Received: stages\[0\].size=0"),
+     (Stage("dense", 3), "Stage 1: `kind` must be 'conv' or 'pool'"),
+     (Stage("conv", 3, 0), r"`stages\[0\].dilation` must be an integer >= 1"),
+     (Stage("conv", True), r"`stages\[0\].size` must be an integer >= 1. Received: stages\[0\].size=True")],
+)
+def test_malformed_stages_are_refused(stage, message):
+    with pytest.raises(ValueError, match=message):
         receptive_field([stage])
 
 
 def test_kernel_longer_than_the_sequence_names_the_stage():
     with pytest.raises(ValueError, match=r"stage 3 \(kernel_size=5\).*\(3 steps, from timesteps=14\)"):
         sequence_lengths(14, models.conv_gru_stages())
-    with pytest.raises(ValueError, match="output_index=-1"):
-        input_span(models.conv_gru_stages(), -1)

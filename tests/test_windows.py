@@ -80,17 +80,17 @@ def test_format_rows_says_the_time():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(lookback=0, delay=1), r"`lookback` must be >= 1. Received: lookback=0"),
-        (dict(lookback=-5, delay=1), r"`lookback` must be >= 1. Received: lookback=-5"),
-        (dict(lookback=10, delay=1, step=0), r"`step` must be >= 1. Received: step=0"),
+        (dict(lookback=0, delay=1), r"`lookback` must be an integer >= 1. Received: lookback=0"),
+        (dict(lookback=-5, delay=1), r"`lookback` must be an integer >= 1. Received: lookback=-5"),
+        (dict(lookback=10, delay=1, step=0), r"`step` must be an integer >= 1. Received: step=0"),
         (
             dict(lookback=10, delay=1, step=11),
             r"`step` must be <= `lookback`.*Received: step=11, lookback=10",
         ),
-        (dict(lookback=10, delay=-1), r"`delay` must be >= 0. Received: delay=-1"),
-        (dict(lookback=10, delay=1, batch_size=0), r"`batch_size` must be >= 1. Received: batch_size=0"),
-        (dict(lookback=10.0, delay=1), r"`lookback` must be an int. Received: lookback=10.0"),
-        (dict(lookback=True, delay=1), r"`lookback` must be an int. Received: lookback=True"),
+        (dict(lookback=10, delay=-1), r"`delay` must be an integer >= 0. Received: delay=-1"),
+        (dict(lookback=10, delay=1, batch_size=0), r"`batch_size` must be an integer >= 1. Received: batch_size=0"),
+        (dict(lookback=10.0, delay=1), r"`lookback` must be an integer >= 1. Received: lookback=10.0"),
+        (dict(lookback=True, delay=1), r"`lookback` must be an integer >= 1. Received: lookback=True"),
     ],
 )
 def test_window_spec_rejects_bad_values(kwargs, message):
@@ -309,7 +309,7 @@ def test_count_batches_rounds_up(num_windows, batch_size, batches):
 
 
 def test_count_batches_rejects_bad_arguments():
-    with pytest.raises(ValueError, match=r"`batch_size` must be >= 1. Received: batch_size=0"):
+    with pytest.raises(ValueError, match=r"`batch_size` must be an integer >= 1. Received: batch_size=0"):
         windows.count_batches(10, 0)
-    with pytest.raises(ValueError, match=r"`num_windows` must be >= 0. Received: num_windows=-1"):
+    with pytest.raises(ValueError, match=r"`num_windows` must be an integer >= 0. Received: num_windows=-1"):
         windows.count_batches(-1, 128)
