@@ -141,8 +141,8 @@ def plot_comparison(
     axis.margins(y=0.15)
     if reference is not None:
         axis.axhline(reference, color="tab:red", linestyle="--", label=reference_label)
-        # Above the plot, so that it never hides a bar or its label.
-        axis.legend(fontsize="small", loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
+        # Above the axes and their title, so that it hides neither a bar nor the title.
+        figure.legend(fontsize="small", loc="outside upper right", frameon=False)
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)

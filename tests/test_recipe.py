@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from seqlib import feed, imdb, models, recipe, registry, weather
+from seqlib import feed, imdb, models, recipe, registry, training, weather
 
 from synthetic import TINY, tiny_reviews, tiny_series
 
@@ -55,6 +55,22 @@ def test_train_forecaster_records_everything(tiny_weather):
     _, val, _ = feed.make_windows(tiny_weather.data, spec, tiny_weather.splits, 0, steps_per_epoch=2,
                                   max_eval_batches=1)
     assert run.model.evaluate(val.dataset(), verbose=0) == pytest.approx(record["best_value"], rel=1e-5)
+
+
+def test_the_recipe_is_the_steps_chapter_2_shows(tiny_weather):
+    """Chapter 2 trains its convnet step by step once, then names the steps `recipe.train_forecaster`."""
+    entry = registry.get_model("conv_forecaster")
+    spec = entry.window_spec(tiny_weather.series.period)
+    train, val, test = feed.make_windows(tiny_weather.data, spec, tiny_weather.splits, 0,
+                                         steps_per_epoch=TINY.steps_per_epoch, seed=0,
+                                         max_eval_batches=TINY.max_eval_batches)
+    training.set_seed(0)
+    model = training.compile_model(entry.build(tiny_weather.series.num_features, spec.timesteps), entry)
+    fit = training.fit_model(model, train.dataset(), epochs=TINY.weather_max_epochs, patience=TINY.patience,
+                             validation_data=val.dataset())
+    by_hand = (fit.history, model.evaluate(test.dataset(), verbose=0))
+    run = recipe.train_forecaster("conv_forecaster", tiny_weather, 0, TINY, time_step=False)
+    assert (run.fit.history, run.record["test"]) == by_hand  # exactly the same run
 
 
 def test_train_forecaster_refuses_an_imdb_model(tiny_weather):

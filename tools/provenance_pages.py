@@ -1,6 +1,6 @@
 """Sphinx extension: how each chapter's outputs were made, on its page and in one table.
 
-Every chapter page gets a note under its title, from the provenance record of its committed
+Every chapter page gets a folded note under its title, from the provenance record of its committed
 notebook (`tools.provenance`): when, in which profile, on which datasets and machine, and in how
 long its outputs were made. The directive ``provenance-table`` lists that for every chapter,
 with their run times (the book's execution-status page).
@@ -25,12 +25,12 @@ COLUMNS = ("chapter", "made on", "profile", "datasets", "machine", "run time")
 
 
 def add_note(app: Sphinx, doctree: nodes.document) -> None:
-    """Put the provenance note under the title of a chapter's page."""
+    """Put the provenance note under the title of a chapter's page, folded (a click opens it)."""
     chapter = Chapter(app.env.docname, Path(app.confdir))
     if not chapter.notebook.is_file():
         return
     record = read_record(chapter)
-    note = nodes.admonition(classes=["note", "provenance"])
+    note = nodes.admonition(classes=["note", "provenance", "dropdown"])
     note += nodes.title(text="About these outputs")
     note += nodes.paragraph(text=summary(record) if record else NOT_RECORDED)
     section = next(iter(doctree.findall(nodes.section)), None)
