@@ -225,7 +225,7 @@ def run_experiments(
             save(results.timing_path(folder, profile.name, weather_key if reads_windows else dataset),
                  functools.partial(run_timing, keys, weather_key if reads_windows else dataset,
                                    weather_data.series.num_features if reads_windows else None,
-                                   registry.TIMING_TIMESTEPS if reads_windows else entry.length))
+                                   registry.TIMING_TIMESTEPS if reads_windows else registry.TIMING_WORDS))
     return written
 
 

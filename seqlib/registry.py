@@ -29,6 +29,7 @@ __all__ = [
     "WINDOWS",
     "FORECAST_DELAY",
     "TIMING_TIMESTEPS",
+    "TIMING_WORDS",
     "CompilePolicy",
     "CLASSIFIER",
     "FORECASTER",
@@ -54,6 +55,10 @@ FORECAST_DELAY = "24 hours"
 
 TIMING_TIMESTEPS = 480
 """The window length at which every forecaster's training step is timed (equal for all)."""
+
+TIMING_WORDS = 500
+"""The review length, in tokens, at which every review model's training step is timed (equal for
+all: the 2017 reviews' length, whatever length a model reads when it trains)."""
 
 
 @dataclasses.dataclass(frozen=True)

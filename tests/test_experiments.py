@@ -76,6 +76,21 @@ def test_timing_times_every_model_under_both_policies(tmp_path):
             assert len(seconds) == 2 and all(np.isfinite(seconds)) and min(seconds) > 0
 
 
+def test_timing_gives_every_model_of_a_dataset_one_length(tmp_path, tiny_weather, monkeypatch):
+    """Reviews at `TIMING_WORDS` tokens whatever a model reads in training (the bag: 6,000 n-grams)."""
+    calls = {}
+
+    def timed(keys, dataset, num_features, timesteps):
+        calls[dataset] = (keys, timesteps)
+        return {"kind": "timing"}
+
+    monkeypatch.setattr(experiments, "run_timing", timed)
+    experiments.run_experiments([], [0], TINY, tmp_path, timing=True)
+    assert {dataset: timesteps for dataset, (_, timesteps) in calls.items()} == {
+        "imdb": registry.TIMING_WORDS, "imdb_text": registry.TIMING_WORDS, "tiny": registry.TIMING_TIMESTEPS}
+    assert sorted(key for keys, _ in calls.values() for key in keys) == sorted(registry.MODELS)
+
+
 def test_command_line(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(experiments, "run_experiments", lambda *args, **kwargs: calls.append((args, kwargs)) or [])
