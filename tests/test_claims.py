@@ -15,7 +15,7 @@ EXPECTED = {
     ("a", "merra2", "val"): True,
     ("b", "merra2", "test"): True,
     ("b", "merra2", "val"): True,
-    ("c", "merra2", "no_xla"): True,
+    ("c", "merra2", "no_xla"): False,
     ("c", "merra2", "xla"): False,
     ("d", "imdb", "test"): True,
     ("d", "imdb", "val"): True,
