@@ -4,6 +4,7 @@ Modules (import the ones you need; nothing happens at import time), lowest floor
 
 - ``registry``  every dataset and every model the book reports, as data (chapter 1)
 - ``checks``    the check of integer arguments, with one wording of its error
+- ``cli``       the command lines' errors and Ctrl-C in one line
 - ``config``    run profiles (``SEQLIB_PROFILE=full|quick``)
 - ``fetch``     the data folder, checksum-verified downloads and files, the local mirror
 - ``windows``   lookback/delay/step windows over a series, split ranges, normalisation
@@ -30,7 +31,7 @@ Modules (import the ones you need; nothing happens at import time), lowest floor
 - ``explorers`` ipywidgets around the recipe and the geometry
 - ``review_explorer`` widgets around the review reader
 
-Light modules (``registry``, ``checks``, ``config``, ``windows``, ``receptive_field``, ``baselines``,
+Light modules (``registry``, ``checks``, ``cli``, ``config``, ``windows``, ``receptive_field``, ``baselines``,
 ``results``, ``claims``, ``tables``, ``legacy``) import neither TensorFlow nor widgets.
 """
 

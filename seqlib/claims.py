@@ -30,6 +30,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from seqlib.cli import one_line_errors
 from seqlib.results import Spread, load_results, load_timing, results_dir, results_profile
 
 __all__ = [
@@ -349,12 +350,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", default=None, help="results folder (default: SEQLIB_RESULTS_DIR, else results/)")
     parser.add_argument("--profile", default=None, help="results profile (default: SEQLIB_RESULTS_PROFILE, else full)")
     args = parser.parse_args(argv)
-    records, timings = load_results(args.out, args.profile), load_timing(args.out, args.profile)
+    with one_line_errors("python -m seqlib.claims", "Nothing was written."):
+        records, timings = load_results(args.out, args.profile), load_timing(args.out, args.profile)
+        verdicts = check_claims(records, timings)
     if not records and not timings:
         raise SystemExit(f"No results in {results_dir(args.out) / results_profile(args.profile)}: "
                          "run `python -m seqlib.experiments` first.")
     by_key = {claim.key: claim for claim in CLAIMS}
-    for verdict in check_claims(records, timings):
+    for verdict in verdicts:
         claim = by_key[verdict.claim]
         print(f"({claim.key}) [{verdict.dataset}, {CONDITIONS[verdict.condition]}] {verdict.mark} "
               f"{claim.statement}\n    {verdict.detail}")

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from seqlib.checks import check_int
+from seqlib.cli import one_line_errors
 from seqlib import config, models, receptive_field, recipe, registry, results, training, windows
 
 __all__ = [
@@ -244,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="seeds to run (default: 0 1 2)")
     parser.add_argument("--models", "--model", nargs="*", choices=list(registry.MODELS),
                         default=list(registry.MODELS),
-                        help="models to run (default: all; none: only --sweep / --timing)")
+                        help="models to run (default: all; `--models` with none runs only --sweep / --timing)")
     parser.add_argument("--profile", choices=sorted(config.PROFILES), default=None,
                         help="run profile (default: SEQLIB_PROFILE, else full)")
     parser.add_argument("--out", default=None,
@@ -256,19 +257,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="list the runs this call would make (and the records that exist), run nothing")
     args = parser.parse_args(argv)
-    if args.dry_run:
-        profile_name = config.get_profile(args.profile).name
-        forecasters = registry.models_reading(registry.WINDOWS)
-        weather_key = (recipe.load_data(forecasters[0]).series.key
-                       if any(key in forecasters for key in args.models) else None)
-        for key, seed, path, exists in planned_runs(args.models, args.seeds, profile_name, args.out, weather_key):
-            print(f"{'skip' if exists else 'run '} --model {key} --seed {seed}  ->  {path}")
-        return
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    profile = config.get_profile(args.profile)
-    logger.info("profile %s, seeds %s, models %s, results in %s", profile.name, args.seeds, args.models,
-                results.results_dir(args.out) / profile.name)
-    written = run_experiments(args.models, args.seeds, profile, args.out, sweep=args.sweep, timing=args.timing)
+    with one_line_errors("python -m seqlib.experiments",
+                         "Every finished run is saved in its own file; the same command again runs only "
+                         "the missing ones."):
+        if args.dry_run:
+            profile_name = config.get_profile(args.profile).name
+            forecasters = registry.models_reading(registry.WINDOWS)
+            weather_key = (recipe.load_data(forecasters[0]).series.key
+                           if any(key in forecasters for key in args.models) else None)
+            for key, seed, path, exists in planned_runs(args.models, args.seeds, profile_name, args.out,
+                                                        weather_key):
+                print(f"{'skip' if exists else 'run '} --model {key} --seed {seed}  ->  {path}")
+            return
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+        profile = config.get_profile(args.profile)
+        logger.info("profile %s, seeds %s, models %s, results in %s", profile.name, args.seeds, args.models,
+                    results.results_dir(args.out) / profile.name)
+        written = run_experiments(args.models, args.seeds, profile, args.out, sweep=args.sweep,
+                                  timing=args.timing)
     logger.info("done: %d new file(s)", len(written))
 
 

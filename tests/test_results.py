@@ -14,7 +14,7 @@ def test_light_modules_import_no_tensorflow_and_no_widgets():
     # claims, results and the geometry are read by chapter 5 and the benchmarks' tables:
     # they must stay importable without the heavy floors.
     code = ("import sys, seqlib.claims, seqlib.results, seqlib.receptive_field, seqlib.windows, seqlib.baselines, "
-            "seqlib.tables, seqlib.config, seqlib.legacy, seqlib.registry, seqlib.checks; "
+            "seqlib.tables, seqlib.config, seqlib.legacy, seqlib.registry, seqlib.checks, seqlib.cli; "
             "print(sorted(m for m in ('tensorflow', 'keras', 'ipywidgets', 'matplotlib') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
