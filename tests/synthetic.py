@@ -10,6 +10,22 @@ TINY = dataclasses.replace(config.PROFILES["quick"], imdb_max_epochs=2, weather_
                            steps_per_epoch=2, max_eval_batches=1, explorer_epochs=1, explorer_steps=2)
 
 
+CHAPTER_HEADER = """---
+jupytext:
+  formats: ipynb,md:myst
+  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
+kernelspec: {display_name: Python 3 (ipykernel), language: python, name: python3}
+---
+"""
+"""The front matter of a chapter: paired with its notebook by Jupytext, run by the Python 3 kernel."""
+
+
+def demo_chapter(*cells: str, title: str = "Demo") -> str:
+    """A throwaway chapter's Markdown: a title, then one code cell per source in `cells`."""
+    code = "".join(f"\n```{{code-cell}} ipython3\n{cell}\n```\n" for cell in cells)
+    return f"{CHAPTER_HEADER}\n# {title}\n{code}"
+
+
 def tiny_series(rows: int = 2400) -> weather.WeatherSeries:
     """100 days of a small hourly series: enough rows for every window of the book."""
     hours = np.arange(rows)

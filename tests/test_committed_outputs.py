@@ -19,6 +19,7 @@ import nbformat
 import pytest
 
 from seqlib import results
+from synthetic import demo_chapter
 from tools.chapters import Chapter
 from tools.provenance import KEY, make_record, outputs_digest, present_fingerprint
 
@@ -44,19 +45,7 @@ chapters:
   - file: chapters/demo
   - file: chapters/status
 """
-CHAPTER = """---
-jupytext:
-  formats: ipynb,md:myst
-  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
-kernelspec: {display_name: Python 3 (ipykernel), language: python, name: python3}
----
-
-# Demo
-
-```{code-cell} ipython3
-print("executed now")
-```
-"""
+CHAPTER = demo_chapter('print("executed now")')
 
 
 def _commit_output(book: Path, text: str) -> None:

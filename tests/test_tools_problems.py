@@ -28,23 +28,11 @@ import nbformat
 import pytest
 
 from tools.chapters import Chapter
+from synthetic import demo_chapter
 from tools.provenance import KEY, make_record, outputs_digest, present_fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = """---
-jupytext:
-  formats: ipynb,md:myst
-  text_representation: {extension: .md, format_name: myst, format_version: 0.13}
-kernelspec: {display_name: Python 3 (ipykernel), language: python, name: python3}
----
-
-# Demo
-
-```{code-cell} ipython3
-from seqlib import windows
-print(windows.WindowSpec.__name__)
-```
-"""
+CHAPTER = demo_chapter("from seqlib import windows\nprint(windows.WindowSpec.__name__)")
 TOC = "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/demo\n  - file: chapters/notes\n"
 NOTES = "# Notes\n\nNo code cells here, only a fence:\n\n```python\nprint('not run')\n```\n"
 RESTORE = (r"`git checkout -- chapters/demo\.ipynb` restores it, or "
