@@ -40,6 +40,9 @@ __all__ = [
     "TEXT_ACCURACY_GOAL",
     "FRACTION_OF_COST",
     "ORDER_EFFECT",
+    "IMDB_GOAL_ACCURACY",
+    "IMDB_GOAL_MINUTES",
+    "WEATHER_GOAL_RATIO",
     "shuffle_effect",
     "goal_outcome",
     "CONDITIONS",
@@ -74,6 +77,23 @@ ORDER_EFFECT = 0.05
 changes a model's validation error if it moves it by at least this share of the in-order
 error; a head "keeps order" if shuffling raises its error by at least this much more than
 it raises the global-pooling head's."""
+
+
+IMDB_GOAL_ACCURACY = 0.905
+"""The goal for a convnet that beats the bag of bigrams on IMDB, fixed on 7 December 2026,
+before that convnet's first run: a mean test accuracy over 3 seeds of at least this, above the
+bag of bigrams' test accuracy in every seed, each seed trained in at most `IMDB_GOAL_MINUTES`
+minutes on two CPU cores (full profile). Design choices are made on validation only."""
+
+IMDB_GOAL_MINUTES = 15
+"""The training time allowed per seed by the IMDB goal (see `IMDB_GOAL_ACCURACY`)."""
+
+WEATHER_GOAL_RATIO = 0.85
+"""The goal for a convnet forecaster on inputs that know the time of day and year, fixed on
+7 December 2026, before that convnet's first run: a mean test MAE over 3 seeds of at most this
+share of persistence's, below the linear model's and the GRU's (on the same inputs) in every
+seed, with a training step cheaper than the GRU's at equal length under both compile policies,
+in every timing round. Design choices are made on validation only."""
 
 
 def shuffle_effect(change: float) -> str:
