@@ -88,6 +88,7 @@ def plot_series(
     figure = Figure(figsize=(9, 3), layout="constrained")
     axis = figure.subplots()
     axis.plot(timestamps, values, linewidth=0.6)
+    axis.set_xlabel("date")
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)
@@ -114,6 +115,7 @@ def plot_forecasts(
         if len(values) != len(truth):
             raise ValueError(f"The forecast {name!r} has {len(values)} values for {len(truth)} times.")
         axis.plot(timestamps, values, linewidth=0.9, label=name)
+    axis.set_xlabel("date (the time each forecast is for)")
     axis.set_ylabel(ylabel)
     axis.legend(fontsize="small", ncol=len(forecasts) + 1, loc="upper left")
     if title:
