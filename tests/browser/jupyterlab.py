@@ -141,3 +141,22 @@ def run_cell_for_widget(driver, server: LabServer, cell, what: str):
     choose_menu(driver, "Run", "Run Selected Cell")
     return wait_in_notebook(driver, server, what, "return arguments[0].querySelector("
                             "'.jp-OutputArea-output:not([data-old]) .widget-vbox')", UI_TIMEOUT_S, cell)
+
+
+def open_and_run_widget(driver, server: LabServer, steps, notebook: str, call: str, what: str,
+                        run_above_timeout_s: float):
+    """As a learner: open `notebook` from the chapters folder, run every cell above the one that
+    holds `call`, then run that cell; return the widget box it shows. One `steps` step each."""
+    with steps("open the chapter"):
+        driver.get(server.lab_url)
+        double_click_file(driver, "chapters")
+        double_click_file(driver, notebook)
+        wait_until_idle(driver, server, "the kernel to start", UI_TIMEOUT_S)
+    with steps(f"run all cells above {what}"):
+        cell = code_cell(driver, call)
+        select_cell(driver, cell)
+        run_cells(driver, server, "Run All Above Selected Cell", f"the cells above {what}", run_above_timeout_s)
+    with steps(f"run the cell of {what}"):
+        widget = run_cell_for_widget(driver, server, cell, what)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", widget)
+    return widget

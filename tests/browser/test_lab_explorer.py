@@ -104,22 +104,11 @@ def test_a_learner_runs_the_kernel_size_explorer(lab, own_driver, screenshot_dir
     steps = Steps(driver, screenshot_dir / "lab", diagnose=lab.log_tail)
     notebook = lab.root / "chapters" / CHAPTER.with_suffix(".ipynb").name
 
-    with steps("open JupyterLab and the chapters folder"):
-        driver.get(lab.lab_url)
-        lab_ui.double_click_file(driver, "chapters")
-    with steps("double-click the notebook"):
-        lab_ui.double_click_file(driver, notebook.name)
-        lab_ui.wait_until_idle(driver, lab, "the kernel to start", lab_ui.UI_TIMEOUT_S)
-    with steps("run all cells above the explorer"):
-        cell = lab_ui.code_cell(driver, EXPLORER_CALL)
-        lab_ui.select_cell(driver, cell)
-        lab_ui.run_cells(driver, lab, "Run All Above Selected Cell", "the cells above the explorer",
-                         RUN_ABOVE_TIMEOUT_S)
-    with steps("run the explorer cell"):
-        explorer = lab_ui.run_cell_for_widget(driver, lab, cell, "the explorer")
+    explorer = lab_ui.open_and_run_widget(driver, lab, steps, notebook.name, EXPLORER_CALL, "the explorer",
+                                          RUN_ABOVE_TIMEOUT_S)
+    with steps("read the explorer's first setting"):
         kernel = sliders.find_slider(driver, explorer, "kernel size")
         sliders.find_slider(driver, explorer, "step")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", explorer)
         start, last = sliders.position(kernel)
         line = shows(driver, explorer, "window:", "the explorer's first setting")
         timesteps = int(GEOMETRY.search(line).group(1))

@@ -68,20 +68,10 @@ def test_a_learner_types_a_review_and_sees_its_reading(lab, own_driver, screensh
     steps = Steps(driver, screenshot_dir / "lab-reader", diagnose=lab.log_tail)
     notebook = lab.root / "chapters" / CHAPTER.with_suffix(".ipynb").name
 
-    with steps("open the chapter"):
-        driver.get(lab.lab_url)
-        lab_ui.double_click_file(driver, "chapters")
-        lab_ui.double_click_file(driver, notebook.name)
-        lab_ui.wait_until_idle(driver, lab, "the kernel to start", lab_ui.UI_TIMEOUT_S)
-    with steps("run all cells above the reader"):
-        cell = lab_ui.code_cell(driver, READER_CALL)
-        lab_ui.select_cell(driver, cell)
-        lab_ui.run_cells(driver, lab, "Run All Above Selected Cell", "the cells above the reader",
-                         RUN_ABOVE_TIMEOUT_S)
-    with steps("run the reader's cell"):
-        explorer = lab_ui.run_cell_for_widget(driver, lab, cell, "the reader")
+    explorer = lab_ui.open_and_run_widget(driver, lab, steps, notebook.name, READER_CALL, "the reader",
+                                          RUN_ABOVE_TIMEOUT_S)
+    with steps("read the first review"):
         box = explorer.find_element("css selector", "textarea")
-        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", explorer)
         first = shows(driver, lab, explorer, "text.startsWith('Score')", "the first reading")
     with steps("type a glowing review"):
         glowing = "A wonderful, moving film. The best acting I have seen in years."
