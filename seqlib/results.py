@@ -36,6 +36,7 @@ __all__ = [
     "load_sweep",
     "load_timing",
     "environment",
+    "same_machine",
     "describe_environment",
     "now",
     "stamp",
@@ -236,6 +237,15 @@ def environment() -> dict[str, Any]:
         "platform": platform.platform(),
         "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
+
+
+def same_machine(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """Whether two `environment` records name the same machine and libraries (the load aside).
+
+    Only then does a seeded run repeat another to the digit: on another CPU or kernel,
+    TensorFlow may pick other convolution kernels, which round differently (chapter 5).
+    """
+    return all(first.get(key) == second.get(key) for key in environment() if key != "load_average_1min")
 
 
 def describe_environment() -> str:

@@ -16,7 +16,6 @@ import jupytext
 import nbformat
 import pytest
 
-from synthetic import CHAPTER_HEADER
 from tools.chapters import Chapter
 from tools.execute import ChapterFailed, execute
 from tools.fingerprint import digest
@@ -26,7 +25,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.slow
 
-HEADER = CHAPTER_HEADER + "\n# A throwaway chapter\n"
+HEADER = """---
+jupytext:
+  formats: ipynb,md:myst
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+    jupytext_version: 1.19.6
+kernelspec:
+  display_name: Python 3 (ipykernel)
+  language: python
+  name: python3
+---
+
+# A throwaway chapter
+"""
 CELLS = [
     "import numpy as np\nfrom seqlib import weather\n"
     "series = weather.WeatherSeries('jena', 'Tiny', np.array([0, 1], 'datetime64[s]'),\n"

@@ -42,7 +42,7 @@ def test_the_runner_and_a_chapter_get_the_same_record(tmp_path, tiny_weather):
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (dict(model_keys=["lstm"]), "lstm"),
-    (dict(seeds=[-1]), "seeds=\\[-1\\]"),
+    (dict(seeds=[-1]), r"`seeds\[0\]` must be an integer >= 0. Received: seeds\[0\]=-1"),
 ])
 def test_run_experiments_refuses_bad_arguments(tmp_path, arguments, message):
     with pytest.raises(ValueError, match=message):

@@ -88,3 +88,10 @@ def test_benchmark_header_names_the_machine_the_versions_and_the_day(monkeypatch
     line = results.describe_environment()
     assert line.startswith("Test CPU, 2 cores, Linux-x; Python 3.11.7, TensorFlow 2.21.0, Keras 3.15.1, NumPy 2.0.0; ")
     assert line.endswith(datetime.date.today().isoformat())
+
+
+def test_same_machine_ignores_the_load_and_nothing_else():
+    here = results.environment()
+    assert results.same_machine(here, {**here, "load_average_1min": 9.0})
+    assert not results.same_machine(here, {**here, "platform": here["platform"] + "-another-kernel"})
+    assert not results.same_machine(here, {key: value for key, value in here.items() if key != "cpu"})
