@@ -11,7 +11,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-__all__ = ["one_line_errors"]
+__all__ = ["traceback_asked", "one_line_errors"]
+
+
+def traceback_asked(flag: bool = False) -> bool:
+    """Whether a traceback is wanted: `flag` (a ``--traceback`` option) or ``SEQLIB_TRACEBACK=1``."""
+    return flag or os.environ.get("SEQLIB_TRACEBACK", "") not in ("", "0")
 
 
 @contextlib.contextmanager
@@ -22,7 +27,7 @@ def one_line_errors(program: str, interrupted: str) -> Iterator[None]:
         program: the command, which starts the line (``python -m seqlib.claims``).
         interrupted: what the line says after Ctrl-C: what was kept, how to go on.
     """
-    wanted = os.environ.get("SEQLIB_TRACEBACK", "") not in ("", "0")
+    wanted = traceback_asked()
     try:
         yield
     except KeyboardInterrupt:

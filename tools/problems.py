@@ -7,17 +7,13 @@ print a `BookError` as that one line, without a traceback unless one is asked fo
 
 from __future__ import annotations
 
-import os
 import sys
+
+from seqlib.cli import traceback_asked
 
 
 class BookError(Exception):
     """A problem with one of the book's files; the message names the file and the fix."""
-
-
-def traceback_asked(flag: bool = False) -> bool:
-    """Whether a traceback is wanted: `flag` (``--traceback``) or ``SEQLIB_TRACEBACK=1``."""
-    return flag or os.environ.get("SEQLIB_TRACEBACK", "") not in ("", "0")
 
 
 def report(error: BookError, traceback: bool = False) -> int:
