@@ -3,7 +3,7 @@
 Modules (import the ones you need; nothing happens at import time), lowest floor first:
 
 - ``registry``  every dataset and every model the book reports, as data (chapter 1)
-- ``checks``    the check of integer arguments, with one wording of its error
+- ``checks``    the checks of integer and rate arguments, with one wording of their errors
 - ``cli``       the command lines' errors and Ctrl-C in one line
 - ``config``    run profiles (``SEQLIB_PROFILE=full|quick``)
 - ``fetch``     the data folder, checksum-verified downloads and files, the local mirror

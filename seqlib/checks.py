@@ -1,4 +1,4 @@
-"""The check of seqlib's integer arguments, with one wording of its error."""
+"""The checks of seqlib's integer and rate arguments, with one wording of their errors."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["is_integer", "check_int", "check_positive"]
+__all__ = ["is_integer", "check_int", "check_positive", "check_rates"]
 
 
 def is_integer(value: object) -> bool:
@@ -39,3 +39,10 @@ def check_positive(**values: int | None) -> None:
     for name, value in values.items():
         if value is not None:
             check_int(name, value)
+
+
+def check_rates(**rates: float) -> None:
+    """Check dropout rates: each a number in [0, 1), or raise a ValueError naming it."""
+    for name, rate in rates.items():
+        if not isinstance(rate, numbers.Real) or isinstance(rate, bool) or not 0 <= rate < 1:
+            raise ValueError(f"`{name}` must be a number in [0, 1). Received: {name}={rate!r}")

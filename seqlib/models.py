@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import keras
 from keras import layers
 
-from seqlib.checks import check_positive
+from seqlib.checks import check_positive, check_rates
 from seqlib.receptive_field import (
     DILATION_RATES,
     check_dilated_stack,
@@ -29,6 +29,7 @@ __all__ = [
     "build_imdb_convnet",
     "build_imdb_lstm",
     "build_ngram_convnet",
+    "build_region_convnet",
     "BagLogit",
     "build_bag_of_ngrams",
     "build_linear_forecaster",
@@ -132,6 +133,44 @@ def build_ngram_convnet(
     x = layers.Dropout(dropout)(x)
     outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
     return keras.Model(inputs, outputs, name="ngram_convnet")
+
+
+def build_region_convnet(
+    num_words: int = 30_000,
+    maxlen: int = 600,
+    embedding_dim: int = 128,
+    filters: int = 256,
+    region: int = 3,
+    embedding_dropout: float = 0.2,
+    dropout: float = 0.5,
+) -> keras.Model:
+    """A region convnet for raw-text reviews: wide filters over short regions, max and mean pooled.
+
+    After Johnson & Zhang (2015): many filters (``filters``) read regions of ``region``
+    consecutive words of the whole review, and each filter reports both its strongest
+    region (global max pooling: the one decisive phrase) and its mean over the review
+    (global average pooling: how much of the review says it), so the output sees a bag of
+    learnt phrase detectors as well as the best of them.
+
+    Raises:
+        ValueError: if a size is not a positive integer, a dropout rate is not in [0, 1),
+            or the region is longer than ``maxlen``.
+    """
+    check_positive(num_words=num_words, maxlen=maxlen, embedding_dim=embedding_dim,
+                    filters=filters, region=region)
+    check_rates(embedding_dropout=embedding_dropout, dropout=dropout)
+    if region > maxlen:
+        raise ValueError(f"`region` ({region}) must be at most `maxlen` ({maxlen}).")
+    inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
+    x = layers.Embedding(num_words, embedding_dim)(inputs)
+    x = layers.Dropout(embedding_dropout)(x)
+    x = layers.Conv1D(filters, region, activation="relu", name="region_filters")(x)
+    x = layers.Concatenate(name="strongest_and_mean")(
+        [layers.GlobalMaxPooling1D(name="strongest_region")(x),
+         layers.GlobalAveragePooling1D(name="mean_region")(x)])
+    x = layers.Dropout(dropout)(x)
+    outputs = layers.Dense(1, activation="sigmoid", name="positive_probability")(x)
+    return keras.Model(inputs, outputs, name="region_convnet")
 
 
 @keras.saving.register_keras_serializable(package="seqlib")

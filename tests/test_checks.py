@@ -1,9 +1,9 @@
-"""Tests of seqlib.checks: one check of integer arguments, one wording of its error."""
+"""Tests of seqlib.checks: the checks of integer and rate arguments, one wording of their errors."""
 
 import numpy as np
 import pytest
 
-from seqlib.checks import check_int, check_positive
+from seqlib.checks import check_int, check_positive, check_rates
 
 
 @pytest.mark.parametrize("value", [1, 7, np.int64(3)])
@@ -33,3 +33,13 @@ def test_check_positive_leaves_sizes_left_to_their_default():
     check_positive(filters=32, units=None)
     with pytest.raises(ValueError, match="`units` must be an integer >= 1. Received: units=0"):
         check_positive(filters=32, units=0)
+
+
+@pytest.mark.parametrize("rate", [1, 1.5, -0.1, True, "0.2", None])
+def test_a_rate_outside_zero_to_one_is_refused_by_name(rate):
+    with pytest.raises(ValueError, match=r"`dropout` must be a number in \[0, 1\)\. Received: dropout="):
+        check_rates(embedding_dropout=0.2, dropout=rate)
+
+
+def test_rates_from_zero_to_just_below_one_pass():
+    check_rates(embedding_dropout=0, dropout=0.99)
