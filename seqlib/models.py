@@ -29,6 +29,7 @@ __all__ = [
     "build_imdb_convnet",
     "build_imdb_lstm",
     "build_ngram_convnet",
+    "OneHotConv1D",
     "build_region_convnet",
     "BagLogit",
     "build_bag_of_ngrams",
@@ -135,36 +136,69 @@ def build_ngram_convnet(
     return keras.Model(inputs, outputs, name="ngram_convnet")
 
 
+class OneHotConv1D(layers.Layer):
+    """A ``Conv1D`` over one-hot word vectors, computed as a sum of lookups.
+
+    A filter of a convolution over one-hot vectors has one weight per word of the
+    vocabulary and per place in its region; its response to a region is the sum of the
+    weights of the words there, plus a bias. So each place ``j`` of the region has a table
+    of ``vocabulary x filters`` weights, and the layer adds up row ``ids[t + j]`` of table
+    ``j`` over ``j``: the same numbers as ``Conv1D(filters, region)`` on one-hot inputs
+    (padding ``"valid"``), without ever making the one-hot vectors. Unlike an embedding
+    followed by a convolution, no narrow word vector stands between a word and a filter.
+    """
+
+    def __init__(self, vocabulary: int, filters: int, region: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.vocabulary, self.filters, self.region = vocabulary, filters, region
+
+    def build(self, input_shape: object) -> None:
+        self.tables = [self.add_weight(shape=(self.vocabulary, self.filters), initializer="glorot_uniform",
+                                       name=f"place_{place}") for place in range(self.region)]
+        self.bias = self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
+
+    def call(self, ids: object) -> object:
+        length = keras.ops.shape(ids)[1] - self.region + 1
+        total = self.bias
+        for place, table in enumerate(self.tables):
+            total = total + keras.ops.take(table, ids[:, place:place + length], axis=0)
+        return total
+
+    def compute_output_shape(self, input_shape: tuple) -> tuple:
+        length = None if input_shape[1] is None else input_shape[1] - self.region + 1
+        return (input_shape[0], length, self.filters)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "vocabulary": self.vocabulary, "filters": self.filters,
+                "region": self.region}
+
+
 def build_region_convnet(
     num_words: int = 30_000,
-    maxlen: int = 600,
-    embedding_dim: int = 128,
+    maxlen: int = 400,
     filters: int = 256,
     region: int = 3,
-    embedding_dropout: float = 0.2,
     dropout: float = 0.5,
 ) -> keras.Model:
-    """A region convnet for raw-text reviews: wide filters over short regions, max and mean pooled.
+    """A region convnet for raw-text reviews (Johnson & Zhang, 2015): one-hot regions, max and mean pooled.
 
-    After Johnson & Zhang (2015): many filters (``filters``) read regions of ``region``
-    consecutive words of the whole review, and each filter reports both its strongest
-    region (global max pooling: the one decisive phrase) and its mean over the review
-    (global average pooling: how much of the review says it), so the output sees a bag of
-    learnt phrase detectors as well as the best of them.
+    Its one convolution reads regions of ``region`` consecutive words as one-hot vectors
+    (`OneHotConv1D`): every word has its own weight in every filter, as in a bag of
+    n-grams, but a filter responds to a whole region through a ReLU. Each filter then
+    reports its strongest region (global max pooling: the one decisive phrase) and its
+    mean over the review (global average pooling: how much of the review says it).
 
     Raises:
-        ValueError: if a size is not a positive integer, a dropout rate is not in [0, 1),
-            or the region is longer than ``maxlen``.
+        ValueError: if a size is not a positive integer, the dropout rate is not in
+            [0, 1), or the region is longer than ``maxlen``.
     """
-    check_positive(num_words=num_words, maxlen=maxlen, embedding_dim=embedding_dim,
-                    filters=filters, region=region)
-    check_rates(embedding_dropout=embedding_dropout, dropout=dropout)
+    check_positive(num_words=num_words, maxlen=maxlen, filters=filters, region=region)
+    check_rates(dropout=dropout)
     if region > maxlen:
         raise ValueError(f"`region` ({region}) must be at most `maxlen` ({maxlen}).")
     inputs = keras.Input(shape=(maxlen,), dtype="int32", name="word_ids")
-    x = layers.Embedding(num_words, embedding_dim)(inputs)
-    x = layers.Dropout(embedding_dropout)(x)
-    x = layers.Conv1D(filters, region, activation="relu", name="region_filters")(x)
+    x = OneHotConv1D(num_words, filters, region, name="region_filters")(inputs)
+    x = layers.Activation("relu")(x)
     x = layers.Concatenate(name="strongest_and_mean")(
         [layers.GlobalMaxPooling1D(name="strongest_region")(x),
          layers.GlobalAveragePooling1D(name="mean_region")(x)])

@@ -91,15 +91,21 @@ def test_the_bag_of_ngrams_adds_the_weights_of_what_a_review_holds():
         models.build_bag_of_ngrams(10, 5, l2=-1.0)
 
 
-def test_the_region_convnet_reports_each_filters_strongest_and_mean_region():
-    model = models.build_region_convnet(num_words=20, maxlen=6, embedding_dim=4, filters=3, region=2)
-    # Embedding 20 x 4, Conv1D of 3 filters over 2 x 4 inputs, then 2 x 3 pooled features -> 1.
-    assert model.count_params() == 20 * 4 + (2 * 4 * 3 + 3) + (2 * 3 + 1)
-    ids = np.array([[1, 2, 3, 4, 5, 0]])
-    regions = models.keras.Model(model.input, model.get_layer("region_filters").output).predict(ids, verbose=0)
+def test_the_region_convnet_is_a_convolution_over_one_hot_words():
+    model = models.build_region_convnet(num_words=20, maxlen=6, filters=3, region=2)
+    # One weight per word, place and filter, a bias per filter; then 2 x 3 pooled features -> 1.
+    assert model.count_params() == (2 * 20 * 3 + 3) + (2 * 3 + 1)
+    ids = np.array([[1, 2, 3, 4, 5, 0], [7, 7, 19, 0, 0, 0]], dtype="int32")
+    layer = model.get_layer("region_filters")
+    conv = models.keras.layers.Conv1D(3, 2)
+    conv.build((None, 6, 20))
+    conv.set_weights([np.stack([table.numpy() for table in layer.tables]), layer.bias.numpy()])
+    np.testing.assert_allclose(np.asarray(layer(ids)), np.asarray(conv(np.eye(20, dtype="float32")[ids])),
+                               atol=1e-6)
+    regions = np.maximum(np.asarray(layer(ids)), 0)
     pooled = models.keras.Model(model.input, model.get_layer("strongest_and_mean").output).predict(ids, verbose=0)
-    np.testing.assert_allclose(pooled[0], np.concatenate([regions[0].max(axis=0), regions[0].mean(axis=0)]),
-                               rtol=1e-5)
+    np.testing.assert_allclose(pooled, np.concatenate([regions.max(axis=1), regions.mean(axis=1)], axis=1),
+                               rtol=1e-5, atol=1e-6)
     with pytest.raises(ValueError, match=r"`region` \(7\) must be at most `maxlen` \(6\)"):
         models.build_region_convnet(num_words=20, maxlen=6, region=7)
     with pytest.raises(ValueError, match=r"`dropout` must be a number in \[0, 1\)\. Received: dropout=1"):
