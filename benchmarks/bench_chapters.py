@@ -1,10 +1,11 @@
 """Benchmark: wall time and peak memory of every chapter, and of the book build from cache.
 
-Executes each chapter notebook of `_toc.yml` in its own `jupyter nbconvert` process, in the
-profile given (`quick` or `full`), and prints a table of seconds and peak resident memory
-(the largest of the process and its kernel, from `wait4`). With `--inplace` the executed
-notebooks replace the committed ones (the way to refresh the book's outputs); otherwise
-they are written to a temporary folder and discarded. `--build` also times
+Executes each chapter notebook of `_toc.yml` (`tools.chapters`) in its own `jupyter nbconvert`
+process, in the profile given (`quick` or `full`), and prints a table of seconds and peak
+resident memory (the largest of the process and its kernel, from `wait4`). With `--inplace` the
+executed notebooks replace the committed ones, without a provenance record (`make notebooks`
+is the way to refresh the book's outputs); otherwise they are written to a temporary folder
+and discarded. `--build` also times
 `jupyter-book build .` twice: the second run reads every notebook from the cache.
 
 Run:  python benchmarks/bench_chapters.py --profile quick [--inplace] [--build] [NAME ...]
@@ -20,25 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
-from seqlib import results
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from seqlib import results  # noqa: E402
+from tools.chapters import chapters  # noqa: E402
+
 BIN = Path(sys.executable).parent
-
-
-def toc_chapters() -> list[str]:
-    """The notebook chapters of the book, in `_toc.yml` order (pages without an .ipynb left out)."""
-    def files(entries):
-        for entry in entries:
-            if "file" in entry:
-                yield entry["file"]
-            for key in ("chapters", "sections", "parts"):
-                yield from files(entry.get(key, []))
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [name for name in files([toc]) if (ROOT / f"{name}.ipynb").is_file()]
 
 
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -64,7 +53,7 @@ def main() -> None:
     print(f"{'chapter':32s}{'seconds':>9s}{'peak RSS':>10s}")
     total, failed = 0.0, []
     with tempfile.TemporaryDirectory() as scratch:
-        for name in args.chapters or toc_chapters():
+        for name in args.chapters or [chapter.name for chapter in chapters(ROOT) if chapter.notebook.is_file()]:
             notebook = ROOT / f"{name}.ipynb"
             output = ["--inplace"] if args.inplace else ["--output-dir", scratch]
             seconds, peak, status = run_measured(

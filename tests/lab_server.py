@@ -1,4 +1,7 @@
-"""A JupyterLab server for one test: on 127.0.0.1 with a token, its own settings, and its log kept.
+"""A JupyterLab server for tests: on 127.0.0.1 with a token, its own settings, and its log kept.
+
+The browser tests drive it (`tests/browser`); `test_jupyter_server.py` asks its contents API
+how Jupytext serves the chapters.
 
 The server runs from this test's Python (the book's environment, so the kernel imports seqlib)
 in a folder of its own, with fresh JupyterLab settings and workspaces (a learner's first
